@@ -1,0 +1,74 @@
+// Bundles every entry point the project ships or tests:
+//   dist/extension.js      the extension (node, cjs, `vscode` external)
+//   dist/cli.js            the terminal front end (node dist/cli.js …)
+//   dist/test/**.test.js   unit and integration tests, one bundle per test file
+// Flags: --production minifies and drops source maps; --watch rebuilds on change.
+import * as esbuild from 'esbuild';
+import { readdirSync, statSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** Every `*.ts` file below `dir` whose name matches `pattern`. */
+function findFiles(dir, pattern) {
+  const found = [];
+  let names = [];
+  try { names = readdirSync(dir); } catch { return found; }
+  for (const name of names) {
+    if (name === 'node_modules') continue;
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) found.push(...findFiles(path, pattern));
+    else if (pattern.test(name)) found.push(path);
+  }
+  return found;
+}
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // ws loads these native speed-ups only if present; the pure-JS paths are used otherwise.
+  external: ['vscode', 'bufferutil', 'utf-8-validate'],
+};
+
+const builds = [
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+];
+
+if (!production) {
+  // Tests resolve their npm packages (mocha, ws, undici, playwright-core) from node_modules at run time.
+  const testEntries = [
+    ...findFiles('test/unit', /\.test\.ts$/),
+    ...findFiles('test/integration', /\.ts$/),
+    ...findFiles('test/bench', /\.ts$/),
+    ...findFiles('test/e2e', /\.ts$/),
+  ];
+  if (testEntries.length > 0) {
+    builds.push({
+      ...node,
+      entryPoints: testEntries,
+      outbase: 'test',
+      outdir: 'dist/test',
+      packages: 'external',
+    });
+  }
+}
+
+if (!watch) rmSync('dist', { recursive: true, force: true });
+
+if (watch) {
+  const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...b, logLevel: 'info' })));
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log('esbuild: watching', builds.length, 'builds');
+} else {
+  const started = Date.now();
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const entries = builds.reduce((n, b) => n + (Array.isArray(b.entryPoints) ? b.entryPoints.length : Object.keys(b.entryPoints).length), 0);
+  console.log(`esbuild: ${entries} entry points → dist/ in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+}
