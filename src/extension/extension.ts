@@ -1,0 +1,30 @@
+// Composition root: builds the extension's surfaces and wires them together. It holds no logic of its own.
+import * as vscode from 'vscode';
+import { DeviceTreeProvider } from './deviceTreeProvider';
+import { SimulatorController } from './simulatorController';
+import { SimulatorStatusBar } from './simulatorStatusBar';
+import { registerCommands } from './commands';
+import type { ExtensionApi } from './api';
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const log = vscode.window.createOutputChannel('Ayla DSS', { log: true });
+  context.subscriptions.push(log);
+
+  const simulator = new SimulatorController(log);
+  context.subscriptions.push(simulator);
+  context.subscriptions.push(new SimulatorStatusBar(simulator));
+
+  const devices = new DeviceTreeProvider();
+  context.subscriptions.push(devices, vscode.window.registerTreeDataProvider('aylaDss.devices', devices));
+
+  registerCommands(context, { log, simulator });
+  log.info(`Ayla DSS Explorer ${String(context.extension.packageJSON.version)} activated`);
+
+  return {
+    simulatorUrl: () => simulator.url,
+  };
+}
+
+export function deactivate(): void {
+  // Every disposable (including a running simulator) is in context.subscriptions.
+}
