@@ -2,13 +2,15 @@
 //   dist/extension.js      the extension (node, cjs, `vscode` external)
 //   dist/cli.js            the terminal front end (node dist/cli.js …)
 //   dist/test/**.test.js   unit and integration tests, one bundle per test file
-// Flags: --production minifies and drops source maps; --watch rebuilds on change.
+// Flags: --production minifies, drops source maps and skips the tests; --watch rebuilds on change;
+// --outdir=DIR writes the extension and CLI bundles elsewhere (used to package a .vsix in a temp folder).
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist';
 
 /** Every `*.ts` file below `dir` whose name matches `pattern`. */
 function findFiles(dir, pattern) {
@@ -37,8 +39,8 @@ const node = {
 };
 
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner: { js: '#!/usr/bin/env node' } },
 ];
 
 if (!production) {
@@ -60,7 +62,7 @@ if (!production) {
   }
 }
 
-if (!watch) rmSync('dist', { recursive: true, force: true });
+if (!watch) rmSync(outdir, { recursive: true, force: true });
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context({ ...b, logLevel: 'info' })));

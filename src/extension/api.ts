@@ -1,6 +1,9 @@
 // What `activate()` returns: a small, stable surface for tests and for other extensions.
+import type { ShownMessage } from './notifier';
 
 export interface ExtensionApi {
   /** Where the built-in simulator listens (`http://127.0.0.1:PORT`), or undefined when it is not running. */
   simulatorUrl(): string | undefined;
+  /** The last messages shown to the user, oldest first (notification toasts are not visible to tests). */
+  recentMessages(): readonly ShownMessage[];
 }

@@ -4,12 +4,14 @@ import { DeviceTreeProvider } from './deviceTreeProvider';
 import { SimulatorController } from './simulatorController';
 import { SimulatorStatusBar } from './simulatorStatusBar';
 import { registerCommands } from './commands';
+import { Notifier } from './notifier';
 import type { ExtensionApi } from './api';
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel('Ayla DSS', { log: true });
   context.subscriptions.push(log);
 
+  const notifier = new Notifier(log);
   const simulator = new SimulatorController(log);
   context.subscriptions.push(simulator);
   context.subscriptions.push(new SimulatorStatusBar(simulator));
@@ -17,11 +19,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const devices = new DeviceTreeProvider();
   context.subscriptions.push(devices, vscode.window.registerTreeDataProvider('aylaDss.devices', devices));
 
-  registerCommands(context, { log, simulator });
+  registerCommands(context, { log, notifier, simulator });
   log.info(`Ayla DSS Explorer ${String(context.extension.packageJSON.version)} activated`);
 
   return {
     simulatorUrl: () => simulator.url,
+    recentMessages: () => notifier.recent,
   };
 }
 

@@ -1,0 +1,65 @@
+// `npm run package` must produce a .vsix that holds only what a user needs, and whose bundles run.
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipEntries, type ZipEntry } from './support/zipEntries';
+
+const root = process.cwd();
+
+describe('the packaged .vsix', function () {
+  this.timeout(120_000);
+  let folder: string;
+  let vsix: string;
+  let entries: ZipEntry[];
+  let read: (name: string) => Buffer;
+
+  before(() => {
+    // Package in a copy so the test never disturbs dist/ of the running test suite.
+    folder = mkdtempSync(join(tmpdir(), 'ayla-vsix-'));
+    for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'media']) {
+      if (existsSync(join(root, file))) cpSync(join(root, file), join(folder, file), { recursive: true });
+    }
+    // Files that must never be packed, planted where a careless ignore file would let them in.
+    writeFileSync(join(folder, 'secret.ts'), 'export {}');
+    execFileSync(process.execPath, ['esbuild.mjs', '--production', `--outdir=${join(folder, 'dist')}`], { cwd: root, stdio: 'pipe' });
+    writeFileSync(join(folder, 'dist', 'extension.js.map'), '{}');
+    vsix = join(folder, 'ayla-dss-explorer.vsix');
+    execFileSync(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], {
+      cwd: folder,
+      stdio: 'pipe',
+      input: '',
+    });
+    ({ entries, read } = zipEntries(vsix));
+  });
+
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  it('contains the manifest, both bundles, the docs and the icons', () => {
+    const names = entries.map((e) => e.name);
+    for (const expected of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/README.md', 'extension/LICENSE.txt', 'extension/media/ayla-dss.svg']) {
+      assert.ok(names.some((n) => n.toLowerCase() === expected.toLowerCase()), `${expected} in ${names.join(', ')}`);
+    }
+  });
+
+  it('leaves out sources, tests, source maps, node_modules and the test host', () => {
+    const unwanted = entries.map((e) => e.name).filter((n) => /\.ts$|\.map$|(^|\/)(src|test|node_modules|\.ci)\/|esbuild\.mjs|tsconfig/.test(n));
+    assert.deepEqual(unwanted, []);
+  });
+
+  it('ships minified bundles that stay small', () => {
+    const extension = entries.find((e) => e.name === 'extension/dist/extension.js');
+    assert.ok(extension);
+    assert.ok(!read('extension/dist/extension.js').toString('utf8').includes('\n  '), 'extension.js is minified');
+    const total = entries.reduce((sum, e) => sum + e.size, 0);
+    assert.ok(total < 2_000_000, `unpacked size ${total} bytes stays under 2 MB`);
+  });
+
+  it('has a CLI bundle that runs on its own, outside the repository', () => {
+    const cli = join(folder, 'cli-from-vsix.js');
+    writeFileSync(cli, read('extension/dist/cli.js'));
+    const help = execFileSync(process.execPath, [cli, '--help'], { cwd: folder, encoding: 'utf8' });
+    assert.match(help, /simulator/);
+  });
+});
