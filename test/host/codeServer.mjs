@@ -45,6 +45,7 @@ function serverEnv(runDir, extra) {
     // client of *that* editor; npm_* come from an outer `npm run` and mean nothing to Node 24.
     if (key.startsWith('VSCODE_') || key.startsWith('npm_')) delete env[key];
   }
+  delete env.PORT; // code-server lets $PORT override --bind-addr's port; the caller chose the port
   return {
     ...env,
     TMPDIR: join(runDir, 'tmp'),
@@ -56,11 +57,25 @@ function serverEnv(runDir, extra) {
 }
 
 /**
- * Starts code-server on a free 127.0.0.1 port in its own process group.
+ * A fresh run dir under /tmp, registered to this process so that sweepStaleRuns() removes it
+ * if we die without cleaning up. Callers that must put files in it before the server starts
+ * (settings, an extensions dir, a workspace) create it first and pass it as options.runDir.
+ */
+export function makeRunDir() {
+  sweepStaleRuns();
+  const runDir = mkdtempSync(join(runRoot, runPrefix));
+  for (const sub of ['tmp', 'config', 'data', 'cache']) mkdirSync(join(runDir, sub));
+  writeFileSync(join(runDir, 'owner.json'), JSON.stringify({ ownerPid: process.pid }));
+  return runDir;
+}
+
+/**
+ * Starts code-server on 127.0.0.1 in its own process group.
  * @param {{ folder?: string, userDataDir?: string, extensionsDir?: string, env?: Record<string,string>,
- *           smokeTestDriver?: boolean, args?: string[] }} options
+ *           smokeTestDriver?: boolean, args?: string[], port?: number, runDir?: string }} options
  *   smokeTestDriver (default true) makes the workbench honour the URL `payload` (extension
  *   development/tests paths); UI tests that need notification toasts pass false.
+ *   port: 0 (default) lets the kernel pick a free one. runDir: from makeRunDir(); stop() removes it.
  * @returns {Promise<{ port: number, url: string, runDir: string, pid: number, exited: Promise<number|string>,
  *           output: () => string, workbenchUrl: typeof workbenchUrl, stop: () => Promise<void> }>}
  *   stop() kills the whole process group and removes the run dir; always call it.
@@ -69,12 +84,10 @@ export async function startCodeServer(options = {}) {
   for (const file of [node24, codeServerEntry]) {
     if (!existsSync(file)) throw new Error(`${file} is missing: run npm run host:install first.`);
   }
-  sweepStaleRuns();
-  const runDir = mkdtempSync(join(runRoot, runPrefix));
-  for (const sub of ['tmp', 'config', 'data', 'cache']) mkdirSync(join(runDir, sub));
+  const runDir = options.runDir ?? makeRunDir();
   const args = [
     codeServerEntry,
-    '--bind-addr', '127.0.0.1:0', // port 0: the kernel picks a free one; read it back from the log
+    '--bind-addr', `127.0.0.1:${options.port ?? 0}`, // port 0: the kernel picks a free one; read it back from the log
     '--auth', 'none',
     // Its session socket defaults to <user-data-dir>/code-server-ipc.sock: keep it short and per run.
     '--session-socket', join(runDir, 'session.sock'),

@@ -67,7 +67,21 @@ function step(name, dir, binary, env, alsoDependsOn = []) {
   console.log(`host:install: ${name} installed in ${seconds(since)}`);
 }
 
-if (!existsSync(chromiumPath)) fail(`${chromiumPath} is missing: install it with apt-get install chromium (or set AYLA_CHROMIUM).`);
+// Debian packages: installed here when we run as root (a fresh container, CI), so that
+// `npm start` / `npm test` are one command; otherwise we only say which command to run.
+const needsKerberos = !existsSync(join(hostDir, 'code-server/node_modules/.ayla-install-stamp')) && !existsSync('/usr/include/gssapi/gssapi.h');
+if (process.env.AYLA_CHROMIUM && !existsSync(chromiumPath)) fail(`AYLA_CHROMIUM=${chromiumPath} does not exist.`);
+const missing = [...(existsSync(chromiumPath) ? [] : ['chromium']), ...(needsKerberos ? ['libkrb5-dev'] : [])];
+if (missing.length > 0) {
+  const packages = missing.join(' ');
+  if (process.getuid?.() !== 0) fail(`Debian ${missing.length > 1 ? 'packages' : 'package'} ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} missing; install with: sudo apt-get update && sudo apt-get install -y --no-install-recommends ${packages}`);
+  console.log(`host:install: installing missing Debian package(s) ${packages} (apt-get update && apt-get install -y --no-install-recommends ${packages}) …`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-q'], ['install', '-y', '-q', '--no-install-recommends', ...missing]]) {
+    if (run('apt-get', args, { env, stdio: 'inherit' }).status !== 0) fail(`apt-get ${args[0]} failed; see its output above.`);
+  }
+}
+if (!existsSync(chromiumPath)) fail(`${chromiumPath} is still missing after installing chromium: set AYLA_CHROMIUM to the Chromium binary.`);
 
 step('node 24', join(hostDir, 'node24'), node24, cleanEnv());
 
@@ -75,9 +89,7 @@ const nodeVersion = run(node24, ['--version']).stdout.trim();
 if (!nodeVersion.startsWith('v24.')) fail(`${node24} reports ${nodeVersion || 'nothing'}, expected v24.x.`);
 
 const nodedir = dirname(dirname(node24));
-if (!existsSync(join(hostDir, 'code-server/node_modules/.ayla-install-stamp')) && !existsSync('/usr/include/gssapi/gssapi.h')) {
-  fail('Kerberos headers are missing (code-server builds a native module against them): install them with apt-get install libkrb5-dev.');
-}
+if (needsKerberos && !existsSync('/usr/include/gssapi/gssapi.h')) fail('Kerberos headers are still missing after installing libkrb5-dev (/usr/include/gssapi/gssapi.h).');
 step('code-server', join(hostDir, 'code-server'), codeServerEntry, cleanEnv({
   PATH: `${dirname(node24)}:${process.env.PATH}`, // its install scripts must run on Node 24
   npm_config_nodedir: nodedir, // the global npmrc's nodedir=/usr has Node 20's headers
