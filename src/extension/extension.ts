@@ -21,6 +21,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
 
   registerCommands(context, { log, notifier, simulator });
   log.info(`Ayla DSS Explorer ${String(context.extension.packageJSON.version)} activated`);
+  if (vscode.workspace.getConfiguration('aylaDss.simulator').get<boolean>('autoStart', false)) {
+    void vscode.commands.executeCommand('aylaDss.startSimulator');
+  }
 
   return {
     simulatorUrl: () => simulator.url,

@@ -1,0 +1,291 @@
+// Simulated device behaviour: the fleet of devices, what they do on their own (one timer for the whole
+// fleet, however many devices and however high the rate), what happens when the cloud sets a
+// to-device value (a datapoint event, then for ack-enabled properties a datapointack a moment later),
+// and the in-process handles tests use to make a device act now.
+import type { Datapoint, DatapointMetadata, DatapointValue, RegistrationType } from '../ayla/wireTypes';
+import { aylaTime } from './clock';
+import type { SimDevice, SimProperty } from './device';
+import type { Dispatcher } from './dispatcher';
+import {
+  connectivityEvent,
+  datapointAckEvent,
+  datapointEvent,
+  locationEvent,
+  NO_USER,
+  registrationEvent,
+  type DatapointFacts,
+  type PreparedEvent,
+} from './events';
+import type { Random } from './random';
+
+export interface SimulatedDeviceInfo {
+  dsn: string;
+  productName: string;
+  oemModel: string;
+  ownerUuid: string;
+  online: boolean;
+  registered: boolean;
+  properties: string[];
+}
+
+/** Make a device act now (tests, demos). Unknown DSNs or property names throw. */
+export interface SimulatedDevices {
+  list(): SimulatedDeviceInfo[];
+  /** The device reports a value (a from-device change; for a to-device property, the device's echo). */
+  emitDatapoint(dsn: string, property: string, value: DatapointValue | boolean): void;
+  setOnline(dsn: string, online: boolean): void;
+  /** Moves the device to (lat, lng), or a small random step away when omitted. */
+  move(dsn: string, lat?: number, lng?: number): void;
+  register(dsn: string, registered: boolean): void;
+}
+
+/** One device's cycle of happenings. Datapoints dominate; each device starts at a different place. */
+const CYCLE = ['temperature', 'connectivity', 'button', 'setpoint', 'location', 'counter', 'registration', 'status', 'temperature', 'button'] as const;
+type Happening = (typeof CYCLE)[number];
+
+const STATUSES = ['idle', 'heating', 'cooling', 'defrosting', 'door open', 'holding 21 °C', 'eco mode'];
+const REGISTRATION_TYPES: RegistrationType[] = ['AP-Mode', 'Button-Push', 'Display', 'Dsn', 'Same-LAN', 'None'];
+
+const TICK_MS = 100;
+/** Events one tick may emit at most (200 000 events/s): past that the rate is clipped. */
+const MAX_EVENTS_PER_TICK = 20000;
+
+export interface DeviceFleetOptions {
+  dispatcher: Dispatcher;
+  random: Random;
+  ackDelayMs: number;
+  /** The devices flood() takes turns with (the demo user's). */
+  floodDevices: SimDevice[];
+  log: (line: string) => void;
+}
+
+export class DeviceFleet implements SimulatedDevices {
+  private readonly byDsn = new Map<string, SimDevice>();
+  private rate = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private lastTick = 0;
+  private due = 0;
+  private nextDevice = 0;
+  private readonly acks: { due: number; run: () => void }[] = [];
+  private ackTimer: NodeJS.Timeout | undefined;
+  private floodCounter = 0;
+
+  constructor(
+    readonly devices: SimDevice[],
+    private readonly options: DeviceFleetOptions,
+  ) {
+    devices.forEach((device, i) => {
+      device.behaviourStep = (i * 3) % CYCLE.length;
+      this.byDsn.set(device.dsn, device);
+    });
+  }
+
+  get(dsn: string): SimDevice | undefined {
+    return this.byDsn.get(dsn);
+  }
+
+  // ── rate ──────────────────────────────────────────────────────────────────────────────────────
+
+  get eventsPerSecondPerDevice(): number {
+    return this.rate;
+  }
+
+  setRate(eventsPerSecondPerDevice: number): void {
+    if (!(Number.isFinite(eventsPerSecondPerDevice) && eventsPerSecondPerDevice >= 0)) {
+      throw new RangeError('eventsPerSecond must be a finite number ≥ 0');
+    }
+    this.rate = eventsPerSecondPerDevice;
+    if (this.rate > 0 && !this.timer) {
+      this.lastTick = Date.now();
+      this.due = 0;
+      this.timer = setInterval(this.tick, TICK_MS);
+    } else if (this.rate === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  private readonly tick = (): void => {
+    const now = Date.now();
+    this.due += (this.rate * this.devices.length * (now - this.lastTick)) / 1000;
+    this.lastTick = now;
+    let count = Math.floor(this.due);
+    this.due -= count;
+    if (count > MAX_EVENTS_PER_TICK) count = MAX_EVENTS_PER_TICK;
+    for (let i = 0; i < count; i++) {
+      const device = this.devices[this.nextDevice++ % this.devices.length]!;
+      this.happen(device, CYCLE[device.behaviourStep++ % CYCLE.length]!);
+      // Let sockets take what they can now and then, not only after the whole tick.
+      if ((i & 511) === 511) this.options.dispatcher.flush();
+    }
+  };
+
+  private happen(device: SimDevice, happening: Happening): void {
+    const random = this.options.random;
+    switch (happening) {
+      case 'temperature': {
+        const current = Number(this.property(device, 'temperature').value);
+        const next = Math.min(30, Math.max(15, current + (random.next() - 0.5) * 0.6));
+        this.report(device, 'temperature', Math.round(next * 10) / 10);
+        break;
+      }
+      case 'button':
+        this.report(device, 'Blue_button', this.property(device, 'Blue_button').value === 1 ? 0 : 1);
+        break;
+      case 'counter':
+        this.report(device, 'counter', Number(this.property(device, 'counter').value) + 1);
+        break;
+      case 'status':
+        this.report(device, 'status', random.pick(STATUSES));
+        break;
+      case 'setpoint':
+        // Someone sets the setpoint from an app: a datapoint, then the device's ack.
+        this.writeFromCloud(device, this.property(device, 'setpoint'), 16 + random.int(11), {}, device.ownerUuid);
+        break;
+      case 'connectivity':
+        this.setDeviceOnline(device, !device.online);
+        break;
+      case 'location':
+        this.moveDevice(device, device.lat + (random.next() - 0.5) * 0.02, device.lng + (random.next() - 0.5) * 0.02);
+        break;
+      case 'registration':
+        this.setDeviceRegistered(device, !device.registered);
+        break;
+    }
+  }
+
+  // ── what devices and the cloud do ────────────────────────────────────────────────────────────
+
+  /** The cloud sets a to-device value (ADS POST or a simulated app): datapoint event, then the ack if enabled. */
+  writeFromCloud(device: SimDevice, property: SimProperty, value: DatapointValue, metadata: DatapointMetadata, userUuid: string): Datapoint {
+    const at = aylaTime();
+    const datapoint = property.set(value, at, false, metadata);
+    const facts: DatapointFacts = { id: this.options.random.uuid(), at, userUuid, echo: false, value, metadata };
+    this.options.dispatcher.publish(datapointEvent(device, property, facts));
+    if (property.definition.ackEnabled) {
+      this.later(() => {
+        const ackedAt = aylaTime();
+        property.ackStatus = 200;
+        property.ackMessage = 0;
+        property.ackedAt = ackedAt;
+        this.options.dispatcher.publish(
+          datapointAckEvent(device, property, facts, { ackId: this.options.random.uuid(), ackedAt, ackStatus: 200, ackMessage: 0 }),
+        );
+      });
+    }
+    return datapoint;
+  }
+
+  /** The device reports a value. */
+  private report(device: SimDevice, name: string, value: DatapointValue): void {
+    const property = this.property(device, name);
+    const at = aylaTime();
+    const echo = property.definition.direction === 'input';
+    property.set(value, at, echo, {});
+    this.options.dispatcher.publish(datapointEvent(device, property, { id: this.options.random.uuid(), at, userUuid: NO_USER, echo, value, metadata: {} }));
+  }
+
+  private setDeviceOnline(device: SimDevice, online: boolean): void {
+    const at = aylaTime();
+    device.online = online;
+    if (online) device.connectedAt = at;
+    this.options.dispatcher.publish(connectivityEvent(device, at));
+  }
+
+  private moveDevice(device: SimDevice, lat: number, lng: number): void {
+    device.lat = Math.max(-90, Math.min(90, lat));
+    device.lng = Math.max(-180, Math.min(180, lng));
+    this.options.dispatcher.publish(locationEvent(device, aylaTime()));
+  }
+
+  private setDeviceRegistered(device: SimDevice, registered: boolean): void {
+    device.registered = registered;
+    this.options.dispatcher.publish(registrationEvent(device, aylaTime(), this.options.random.pick(REGISTRATION_TYPES)));
+  }
+
+  /** One `counter` datapoint of the next device in turn, for flood(). */
+  floodEvent(): PreparedEvent {
+    const devices = this.options.floodDevices.length > 0 ? this.options.floodDevices : this.devices;
+    const device = devices[this.floodCounter % devices.length]!;
+    this.floodCounter++;
+    const property = this.property(device, 'counter');
+    const value = Number(property.value) + 1;
+    const at = aylaTime();
+    property.set(value, at, false, {});
+    return datapointEvent(device, property, { id: this.options.random.uuid(), at, userUuid: NO_USER, echo: false, value, metadata: {} });
+  }
+
+  // ── SimulatedDevices ─────────────────────────────────────────────────────────────────────────
+
+  list(): SimulatedDeviceInfo[] {
+    return this.devices.map((d) => ({
+      dsn: d.dsn,
+      productName: d.productName,
+      oemModel: d.oemModel,
+      ownerUuid: d.ownerUuid,
+      online: d.online,
+      registered: d.registered,
+      properties: [...d.properties.keys()],
+    }));
+  }
+
+  emitDatapoint(dsn: string, property: string, value: DatapointValue | boolean): void {
+    this.report(this.device(dsn), property, typeof value === 'boolean' ? (value ? 1 : 0) : value);
+  }
+
+  setOnline(dsn: string, online: boolean): void {
+    this.setDeviceOnline(this.device(dsn), online);
+  }
+
+  move(dsn: string, lat?: number, lng?: number): void {
+    const device = this.device(dsn);
+    const random = this.options.random;
+    this.moveDevice(device, lat ?? device.lat + (random.next() - 0.5) * 0.02, lng ?? device.lng + (random.next() - 0.5) * 0.02);
+  }
+
+  register(dsn: string, registered: boolean): void {
+    this.setDeviceRegistered(this.device(dsn), registered);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    this.acks.length = 0;
+  }
+
+  // ── helpers ──────────────────────────────────────────────────────────────────────────────────
+
+  private device(dsn: string): SimDevice {
+    const device = this.byDsn.get(dsn);
+    if (!device) throw new Error(`No simulated device has DSN ${dsn}.`);
+    return device;
+  }
+
+  private property(device: SimDevice, name: string): SimProperty {
+    const property = device.properties.get(name);
+    if (!property) throw new Error(`Device ${device.dsn} has no property ${name}.`);
+    return property;
+  }
+
+  /** Runs `run` after the ack delay. One timer serves every pending ack (they are due in order). */
+  private later(run: () => void): void {
+    this.acks.push({ due: Date.now() + this.options.ackDelayMs, run });
+    if (!this.ackTimer) this.armAckTimer();
+  }
+
+  private armAckTimer(): void {
+    const first = this.acks[0];
+    if (!first) return;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
+      const now = Date.now();
+      let ready = 0;
+      while (ready < this.acks.length && this.acks[ready]!.due <= now) ready++;
+      const batch = this.acks.splice(0, ready);
+      for (const ack of batch) ack.run();
+      this.armAckTimer();
+    }, Math.max(0, first.due - Date.now()));
+  }
+}

@@ -1,0 +1,81 @@
+// Stream framing: `N|payload` split on the first `|`, heartbeat and keep-alive, tolerant lengths.
+import { strict as assert } from 'node:assert';
+import { HEARTBEAT_ANSWER, parseFrame, type ParsedFrame } from '../../../src/ayla/frames';
+import { readFixtureFrames } from '../support/fixtureFile';
+
+function payloadOf(frame: ParsedFrame): Extract<ParsedFrame, { kind: 'payload' }> {
+  assert.equal(frame.kind, 'payload', `expected a payload frame, got ${JSON.stringify(frame)}`);
+  return frame as Extract<ParsedFrame, { kind: 'payload' }>;
+}
+
+describe('ayla/frames: parseFrame', () => {
+  it('recognises the heartbeat 1|Z and the keep-alive 1|X', () => {
+    assert.deepEqual(parseFrame('1|Z'), { kind: 'heartbeat' });
+    assert.deepEqual(parseFrame('1|X'), { kind: 'keepalive' });
+  });
+
+  it("answers heartbeats with 'Z' (what Ayla's JS samples send; the service also takes 1|Z)", () => {
+    assert.equal(HEARTBEAT_ANSWER, 'Z');
+  });
+
+  it('reads every frame of the shared fixture file with an exact UTF-8 length', () => {
+    const lines = readFixtureFrames();
+    assert.ok(lines.length >= 10, `only ${lines.length} fixture lines`);
+    for (const { note, frame } of lines) {
+      const parsed = parseFrame(frame);
+      if (note.startsWith('heartbeat')) assert.equal(parsed.kind, 'heartbeat', note);
+      else if (note.startsWith('keep-alive')) assert.equal(parsed.kind, 'keepalive', note);
+      else {
+        const p = payloadOf(parsed);
+        assert.equal(p.payload, frame.slice(frame.indexOf('|') + 1), note);
+        assert.equal(p.declaredLength, Buffer.byteLength(p.payload, 'utf8'), note);
+        assert.equal(p.lengthMismatch, false, note);
+      }
+    }
+  });
+
+  it('splits on the first | only: payload strings may contain |', () => {
+    const payload = '{"value":"a|b||c","x":"|"}';
+    const p = payloadOf(parseFrame(`${payload.length}|${payload}`));
+    assert.equal(p.payload, payload);
+    assert.equal(p.declaredLength, payload.length);
+    assert.equal(p.lengthMismatch, false);
+  });
+
+  it('accepts N as UTF-8 bytes or as characters for multi-byte payloads, and flags any other N without rejecting', () => {
+    const payload = '{"status":"holding 21 °C ✓ 😀"}';
+    const bytes = Buffer.byteLength(payload, 'utf8');
+    assert.notEqual(bytes, payload.length, 'the payload must be multi-byte for this test');
+    assert.equal(payloadOf(parseFrame(`${bytes}|${payload}`)).lengthMismatch, false, 'N = UTF-8 bytes (the simulator)');
+    assert.equal(payloadOf(parseFrame(`${payload.length}|${payload}`)).lengthMismatch, false, 'N = UTF-16 characters (a real server may count so)');
+    const wrong = payloadOf(parseFrame(`999|${payload}`));
+    assert.equal(wrong.lengthMismatch, true);
+    assert.equal(wrong.payload, payload, 'the payload is kept');
+    assert.equal(wrong.declaredLength, 999);
+  });
+
+  it('treats 0| as an empty payload (the decoder decides what it is)', () => {
+    const p = payloadOf(parseFrame('0|'));
+    assert.equal(p.payload, '');
+    assert.equal(p.lengthMismatch, false);
+  });
+
+  for (const [text, why] of [
+    ['', /empty/],
+    ['{"seq":"1"}', /no "N\|" length prefix/],
+    ['abc|{}', /not a number/],
+    ['|{}', /empty length prefix/],
+    ['-5|{}', /not a number/],
+    [' 5|{"a":1}', /not a number/],
+    ['1.5|{}', /not a number/],
+    ['1234567890123456|{}', /not a number/],
+  ] as const) {
+    it(`calls ${JSON.stringify(text)} malformed with a one-sentence reason`, () => {
+      const parsed = parseFrame(text);
+      assert.equal(parsed.kind, 'malformed');
+      if (parsed.kind !== 'malformed') return;
+      assert.match(parsed.reason, why);
+      assert.match(parsed.reason, /^[A-Z][^\n]*\.$/);
+    });
+  }
+});
