@@ -15,7 +15,7 @@ function testFiles(dir) {
 }
 
 const grep = process.argv[2];
-const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, reporter: 'spec', ...(grep ? { grep } : {}) });
+const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, reporter: 'spec', color: false, ...(grep ? { grep } : {}) });
 const files = testFiles('dist/test/unit');
 for (const file of files) mocha.addFile(join(process.cwd(), file));
 

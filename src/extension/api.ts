@@ -1,4 +1,5 @@
 // What `activate()` returns: a small, stable surface for tests and for other extensions.
+import type { Explorer } from './explorer';
 import type { ShownMessage } from './notifier';
 
 export interface ExtensionApi {
@@ -6,4 +7,6 @@ export interface ExtensionApi {
   simulatorUrl(): string | undefined;
   /** The last messages shown to the user, oldest first (notification toasts are not visible to tests). */
   recentMessages(): readonly ShownMessage[];
+  /** The live session, streams and device store the views render (tests drive and observe it). */
+  readonly explorer: Explorer;
 }

@@ -5,6 +5,9 @@ import { SimulatorController } from './simulatorController';
 import { SimulatorStatusBar } from './simulatorStatusBar';
 import { registerCommands } from './commands';
 import { Notifier } from './notifier';
+import { Explorer } from './explorer';
+import { registerStreamingCommands } from './streamingCommands';
+import { modelSettings } from './streamingSettings';
 import type { ExtensionApi } from './api';
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -16,10 +19,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(simulator);
   context.subscriptions.push(new SimulatorStatusBar(simulator));
 
+  const explorer = new Explorer(modelSettings());
+  context.subscriptions.push({ dispose: () => explorer.dispose() });
+
   const devices = new DeviceTreeProvider();
   context.subscriptions.push(devices, vscode.window.registerTreeDataProvider('aylaDss.devices', devices));
 
   registerCommands(context, { log, notifier, simulator });
+  registerStreamingCommands(context, { explorer, notifier });
   log.info(`Ayla DSS Explorer ${String(context.extension.packageJSON.version)} activated`);
   if (vscode.workspace.getConfiguration('aylaDss.simulator').get<boolean>('autoStart', false)) {
     void vscode.commands.executeCommand('aylaDss.startSimulator');
@@ -28,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   return {
     simulatorUrl: () => simulator.url,
     recentMessages: () => notifier.recent,
+    explorer,
   };
 }
 
