@@ -5,6 +5,7 @@ import { decodeEvent, isDssEvent } from '../../../src/ayla/decode';
 import type { DssEvent, JsonObject, UndecodableFrame } from '../../../src/ayla/events';
 import { parseFrame } from '../../../src/ayla/frames';
 import { readFixtureFrames } from '../support/fixtureFile';
+import { seededRandom } from '../support/seededRandom';
 
 const AT = 1_700_000_000_000;
 
@@ -208,17 +209,6 @@ describe('ayla/decode: decodeEvent', () => {
   });
 
   describe('fuzz', () => {
-    /** mulberry32: a seeded generator, so a failure names a reproducible case. */
-    function random(seed: number): () => number {
-      let a = seed >>> 0;
-      return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-    }
 
     const JUNK: readonly unknown[] = [null, true, false, 0, -1, 1e308, '', ' 1', '1,2', 'x|y', [], [1, 'a'], {}, { a: { b: [] } }, '\u0000', '😀', '__proto__', 'constructor'];
 
@@ -268,7 +258,7 @@ describe('ayla/decode: decodeEvent', () => {
     }
 
     it('never throws on 5000 mutated frames, and every result is an event or an undecodable frame with a reason', () => {
-      const rnd = random(20240601);
+      const rnd = seededRandom(20240601);
       const bases = readFixtureFrames().map((l) => l.frame);
       let events = 0;
       let undecodables = 0;

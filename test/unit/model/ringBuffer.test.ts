@@ -1,18 +1,8 @@
 // The model's memory bound: fixed-capacity rings that keep the newest entries in order.
 import { strict as assert } from 'node:assert';
 import { RingBuffer, TimeSeriesRing } from '../../../src/model/ringBuffer';
+import { seededRandom } from '../support/seededRandom';
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing sequence can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('model: RingBuffer', () => {
   it('keeps items oldest → newest until full, then overwrites the oldest', () => {
@@ -99,7 +89,7 @@ describe('model: RingBuffer', () => {
   });
 
   it('matches a plain array model over random pushes, clears and resizes', () => {
-    const next = random(7);
+    const next = seededRandom(7);
     const ring = new RingBuffer<number>(8);
     let model: number[] = [];
     let capacity = 8;
@@ -232,7 +222,7 @@ describe('model: TimeSeriesRing', () => {
   });
 
   it('matches a plain array model over random pushes and resizes', () => {
-    const next = random(11);
+    const next = seededRandom(11);
     const series = new TimeSeriesRing(50);
     let model: [number, number][] = [];
     let capacity = 50;
