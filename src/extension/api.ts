@@ -1,6 +1,8 @@
 // What `activate()` returns: a small, stable surface for tests and for other extensions.
+import type { AccountTesting } from './accountCommands';
 import type { Explorer } from './explorer';
 import type { ShownMessage } from './notifier';
+import type { ViewTesting } from './views';
 
 export interface ExtensionApi {
   /** Where the built-in simulator listens (`http://127.0.0.1:PORT`), or undefined when it is not running. */
@@ -9,4 +11,6 @@ export interface ExtensionApi {
   recentMessages(): readonly ShownMessage[];
   /** The live session, streams and device store the views render (tests drive and observe it). */
   readonly explorer: Explorer;
+  /** For the integration tests only: see and answer the sign-in prompts, read what the account stored; what the views show. */
+  readonly testing: AccountTesting & ViewTesting;
 }

@@ -34,6 +34,8 @@ export class Explorer {
   private signedOutReason: string | undefined;
   private sessionListeners: Disposable[] = [];
   private readonly streamStates = new Map<EventType, StreamState>();
+  /** When each reconnecting stream tries next (ms epoch), fixed when the state arrives so countdowns count down. */
+  private readonly nextTries = new Map<EventType, number>();
   private paused = false;
   private received = 0;
   private readonly rateSamples: number[] = [];
@@ -120,6 +122,7 @@ export class Explorer {
     for (const listener of this.sessionListeners) listener.dispose();
     this.sessionListeners = [];
     this.streamStates.clear();
+    this.nextTries.clear();
     this.paused = false;
     this.stopRate();
     this.store.clear();
@@ -205,6 +208,8 @@ export class Explorer {
   private streamStateChanged({ eventType, state }: TypedStreamState): void {
     if (state.kind === 'stopped') this.streamStates.delete(eventType);
     else this.streamStates.set(eventType, state);
+    if (state.kind === 'reconnecting') this.nextTries.set(eventType, Date.now() + state.delayMs);
+    else this.nextTries.delete(eventType);
     this.fire();
   }
 
@@ -214,17 +219,18 @@ export class Explorer {
     const reconnecting = states.filter(([, s]) => s.kind === 'reconnecting');
     if (reconnecting.length > 0) {
       let attempt = 0;
-      let delay = Infinity;
+      let nextTryAt = Infinity;
       let reason = '';
       for (const [type, s] of reconnecting) {
         if (s.kind !== 'reconnecting') continue;
         attempt = Math.max(attempt, s.attempt);
-        if (s.delayMs < delay) {
-          delay = s.delayMs;
+        const at = this.nextTries.get(type) ?? Date.now() + s.delayMs;
+        if (at < nextTryAt) {
+          nextTryAt = at;
           reason = `${type}: ${s.reason}`;
         }
       }
-      return { kind: 'reconnecting', attempt, nextTryAt: Date.now() + delay, reason };
+      return { kind: 'reconnecting', attempt, nextTryAt, reason };
     }
     const failed = states.find(([, s]) => s.kind === 'failed');
     if (failed && failed[1].kind === 'failed') return { kind: 'failed', reason: `${failed[0]}: ${failed[1].reason}` };

@@ -1,12 +1,13 @@
 // Composition root: builds the extension's surfaces and wires them together. It holds no logic of its own.
 import * as vscode from 'vscode';
-import { DeviceTreeProvider } from './deviceTreeProvider';
+import { registerViews } from './views';
 import { SimulatorController } from './simulatorController';
 import { SimulatorStatusBar } from './simulatorStatusBar';
 import { registerCommands } from './commands';
 import { Notifier } from './notifier';
 import { Explorer } from './explorer';
 import { registerStreamingCommands } from './streamingCommands';
+import { registerAccountCommands } from './accountCommands';
 import { modelSettings } from './streamingSettings';
 import type { ExtensionApi } from './api';
 
@@ -22,11 +23,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const explorer = new Explorer(modelSettings());
   context.subscriptions.push({ dispose: () => explorer.dispose() });
 
-  const devices = new DeviceTreeProvider();
-  context.subscriptions.push(devices, vscode.window.registerTreeDataProvider('aylaDss.devices', devices));
+  const views = registerViews(context, { explorer, notifier });
 
   registerCommands(context, { log, notifier, simulator });
   registerStreamingCommands(context, { explorer, notifier });
+  const testing = registerAccountCommands(context, { explorer, notifier, simulator, log });
   log.info(`Ayla DSS Explorer ${String(context.extension.packageJSON.version)} activated`);
   if (vscode.workspace.getConfiguration('aylaDss.simulator').get<boolean>('autoStart', false)) {
     void vscode.commands.executeCommand('aylaDss.startSimulator');
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     simulatorUrl: () => simulator.url,
     recentMessages: () => notifier.recent,
     explorer,
+    testing: { ...testing, ...views },
   };
 }
 

@@ -76,7 +76,8 @@ describe('extension in the real host', () => {
     const welcome = contributes.viewsWelcome.filter((w) => w.view === 'aylaDss.devices');
     assert.ok(welcome.length > 0, 'the Devices view has welcome content');
     const linked = welcome.flatMap((w) => [...w.contents.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1] ?? ''));
-    assert.ok(linked.includes('aylaDss.startSimulator'), 'welcome offers Start Local Simulator');
+    assert.ok(linked.includes('aylaDss.signIn'), 'welcome offers Sign In');
+    assert.ok(linked.includes('aylaDss.tryLocalSimulator'), 'welcome offers Try the Local Simulator');
     for (const id of linked) assert.ok(registered.has(id), `welcome links ${id}, which is registered`);
   });
 

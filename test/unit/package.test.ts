@@ -51,7 +51,9 @@ describe('the packaged .vsix', function () {
   it('ships minified bundles that stay small', () => {
     const extension = entries.find((e) => e.name === 'extension/dist/extension.js');
     assert.ok(extension);
-    assert.ok(!read('extension/dist/extension.js').toString('utf8').includes('\n  '), 'extension.js is minified');
+    // Minified: a few hundred lines at most (a dependency's multi-line template literal, like undici's SQL, may keep some).
+    const lines = read('extension/dist/extension.js').toString('utf8').split('\n').length;
+    assert.ok(lines < 1000, `extension.js is minified (${lines} lines)`);
     const total = entries.reduce((sum, e) => sum + e.size, 0);
     assert.ok(total < 2_000_000, `unpacked size ${total} bytes stays under 2 MB`);
   });

@@ -94,8 +94,18 @@ describe('Explorer', function () {
     await signedIn();
     await explorer.startStreaming({ ...ALL, eventTypes: ['datapoint'] });
     await waitFor('live', () => streamingKind() === 'live', 10_000);
+    // Refuse the upgrades so the stream stays reconnecting long enough to read its countdown twice.
+    sim.faults.failRequests({ status: 503, pathPrefix: '/stream' });
     sim.faults.dropAllSockets();
-    await waitFor('reconnecting', () => states.some((s) => s.kind === 'signedIn' && s.streaming.kind === 'reconnecting'), 10_000);
+    await waitFor('reconnecting', () => streamingKind() === 'reconnecting', 10_000);
+    const first = explorer.state;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const again = explorer.state;
+    assert.ok(first.kind === 'signedIn' && first.streaming.kind === 'reconnecting' && again.kind === 'signedIn' && again.streaming.kind === 'reconnecting');
+    if (first.streaming.attempt === again.streaming.attempt) {
+      assert.equal(again.streaming.nextTryAt, first.streaming.nextTryAt, 'the next try does not move when read later');
+    }
+    sim.faults.reset();
     await waitFor('live again', () => streamingKind() === 'live', 10_000);
   });
 
