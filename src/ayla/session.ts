@@ -226,7 +226,7 @@ export class AylaSession {
     try {
       await this.subscriptions.deleteSubscription(subscription.id);
     } catch (error) {
-      this.log('warn', `Could not delete subscription ${subscription.name} (${messageOf(error)}); "Clean Up Subscriptions" removes leftovers.`);
+      this.log('warn', `Could not delete subscription ${subscription.name} (${messageOf(error)}); "Delete Leftover Subscriptions" removes leftovers.`);
     }
   }
 }

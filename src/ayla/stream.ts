@@ -137,8 +137,6 @@ export class DssStream {
   private watchdog: NodeJS.Timeout | undefined;
   private lastHeard = 0;
   private last: number | undefined;
-  /** The current key has had a live socket (so a reconnect without a seq yet replays from the start). */
-  private liveOnKey = false;
   /** A key was renewed and no socket has gone live since: another 401 means giving up. */
   private renewedSinceLive = false;
   /** The last error the current socket reported (used as the reconnect reason). */
@@ -216,8 +214,9 @@ export class DssStream {
     const skip = this.skipOne ? 1 : 0;
     this.skipOne = false;
     if (this.last !== undefined) return this.last + 1 + skip;
-    // Live before on this key but no event yet: replay whatever the subscription has (seq may start at 0).
-    return this.liveOnKey && skip === 0 ? 0 : undefined;
+    // No event yet on this key: replay whatever the subscription holds (seq may start at 0), so events
+    // between creating the subscription and opening its socket are not lost.
+    return skip === 0 ? 0 : undefined;
   }
 
   private connect(): void {
@@ -247,7 +246,6 @@ export class DssStream {
 
   private opened(ws: WebSocket): void {
     if (this.ws !== ws) return;
-    this.liveOnKey = true;
     this.renewedSinceLive = false;
     this.backoff.connected();
     this.lastHeard = this.now();
@@ -345,7 +343,6 @@ export class DssStream {
       // A new subscription numbers its events from the start: forget the old seq (no false gap).
       this.key = key;
       this.last = undefined;
-      this.liveOnKey = false;
       this.lastSeqAtOversize = undefined;
       this.skipOne = false;
       this.connect();

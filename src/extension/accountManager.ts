@@ -19,6 +19,7 @@ import type { Disposable as AylaDisposable } from '../ayla/emitter';
 import { formatTrace, HttpClient } from '../ayla/http';
 import type { AylaHosts, HostClientType } from '../ayla/hosts';
 import { AylaSession, type SessionOptions } from '../ayla/session';
+import { redactSecrets } from '../ayla/redact';
 import type { SignInCredentials } from '../ayla/userService';
 import { tokensFrom, type StoredAccount } from './accountRecords';
 import { cloudHosts, findCloud, hostOverrides, SIMULATOR_CLOUD, type Cloud } from './clouds';
@@ -383,7 +384,8 @@ export class AccountManager implements vscode.Disposable {
       clientType: target.clientType,
       // Traces carry redacted URLs only; the session's own log lines never carry a secret.
       http: new HttpClient({ onRequest: (trace) => log.trace(formatTrace(trace)) }),
-      log: (level, line) => log[level](line),
+      // Stream lines redact their own key; redactSecrets again keeps any token or key out whatever a line quotes.
+      log: (level, line) => log[level](redactSecrets(line)),
     };
   }
 }

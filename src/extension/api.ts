@@ -3,6 +3,10 @@ import type { AccountTesting } from './accountCommands';
 import type { Explorer } from './explorer';
 import type { ShownMessage } from './notifier';
 import type { ViewTesting } from './views';
+import type { EventsTesting } from './eventCommands';
+import type { SubscriptionTesting } from './subscriptionsView';
+import type { EventJsonTesting } from './eventJsonCommands';
+import type { SetValueTesting } from './setValueCommand';
 
 export interface ExtensionApi {
   /** Where the built-in simulator listens (`http://127.0.0.1:PORT`), or undefined when it is not running. */
@@ -12,5 +16,5 @@ export interface ExtensionApi {
   /** The live session, streams and device store the views render (tests drive and observe it). */
   readonly explorer: Explorer;
   /** For the integration tests only: see and answer the sign-in prompts, read what the account stored; what the views show. */
-  readonly testing: AccountTesting & ViewTesting;
+  readonly testing: AccountTesting & ViewTesting & EventsTesting & SubscriptionTesting & EventJsonTesting & SetValueTesting;
 }

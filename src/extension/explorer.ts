@@ -2,7 +2,7 @@
 // Surfaces (tree, status bar, event log, chart) read `store` and `state` and render; they never talk to
 // the network. Deliberately free of `vscode` so it is tested in plain Node against the simulator.
 import { Emitter, type Disposable } from '../ayla/emitter';
-import { EVENT_TYPES, type DssEvent } from '../ayla/events';
+import { EVENT_TYPES, type DssEvent, type UndecodableFrame } from '../ayla/events';
 import type { AylaSession, StreamingOptions, TypedStreamState } from '../ayla/session';
 import type { StreamState } from '../ayla/stream';
 import type { EventType } from '../ayla/wireTypes';
@@ -44,6 +44,7 @@ export class Explorer {
   private readonly stateEmitter = new Emitter<ExplorerState>();
   private readonly resumeEmitter = new Emitter<void>();
   private readonly streamEventEmitter = new Emitter<DssEvent>();
+  private readonly undecodableEmitter = new Emitter<UndecodableFrame>();
 
   /** Every change of sign-in, streaming, pause or rate (the rate at most once a second). */
   readonly onDidChangeState = (listener: (state: ExplorerState) => void): Disposable => this.stateEmitter.event(listener);
@@ -51,6 +52,8 @@ export class Explorer {
   readonly onDidResume = (listener: () => void): Disposable => this.resumeEmitter.event(listener);
   /** Every event received, paused or not, after the store applied it. */
   readonly onEvent = (listener: (event: DssEvent) => void): Disposable => this.streamEventEmitter.event(listener);
+  /** Every frame that arrived but could not be decoded into an event (shown raw in the events channel). */
+  readonly onUndecodable = (listener: (frame: UndecodableFrame) => void): Disposable => this.undecodableEmitter.event(listener);
 
   constructor(options: ExplorerOptions = {}) {
     this.store = new DeviceStore(options);
@@ -103,6 +106,7 @@ export class Explorer {
     this.signedOutReason = undefined;
     this.sessionListeners = [
       session.onEvent((event) => this.received_(event)),
+      session.onUndecodable((frame) => this.undecodableEmitter.fire(frame)),
       session.onStreamState((state) => this.streamStateChanged(state)),
       session.onState((state) => {
         if (state.kind === 'signedOut') void this.detach(state.reason);
@@ -192,6 +196,7 @@ export class Explorer {
     this.stateEmitter.dispose();
     this.resumeEmitter.dispose();
     this.streamEventEmitter.dispose();
+    this.undecodableEmitter.dispose();
   }
 
   private received_(event: DssEvent): void {

@@ -8,6 +8,10 @@ import { Notifier } from './notifier';
 import { Explorer } from './explorer';
 import { registerStreamingCommands } from './streamingCommands';
 import { registerAccountCommands } from './accountCommands';
+import { registerEventCommands } from './eventCommands';
+import { registerSubscriptionsView } from './subscriptionsView';
+import { registerEventJsonCommands } from './eventJsonCommands';
+import { registerSetValueCommand } from './setValueCommand';
 import { modelSettings } from './streamingSettings';
 import type { ExtensionApi } from './api';
 
@@ -28,6 +32,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   registerCommands(context, { log, notifier, simulator });
   registerStreamingCommands(context, { explorer, notifier });
   const testing = registerAccountCommands(context, { explorer, notifier, simulator, log });
+  const events = registerEventCommands(context, { explorer, notifier, log });
+  const subscriptions = registerSubscriptionsView(context, { explorer, notifier });
+  const eventJson = registerEventJsonCommands(context, { explorer, notifier });
+  const setValue = registerSetValueCommand(context, { explorer, notifier });
   log.info(`Ayla DSS Explorer ${String(context.extension.packageJSON.version)} activated`);
   if (vscode.workspace.getConfiguration('aylaDss.simulator').get<boolean>('autoStart', false)) {
     void vscode.commands.executeCommand('aylaDss.startSimulator');
@@ -37,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     simulatorUrl: () => simulator.url,
     recentMessages: () => notifier.recent,
     explorer,
-    testing: { ...testing, ...views },
+    testing: { ...testing, ...views, ...events, ...subscriptions, ...eventJson, ...setValue },
   };
 }
 

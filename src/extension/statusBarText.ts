@@ -30,6 +30,7 @@ const ACTIONS = {
   pause: { command: 'aylaDss.pauseStreaming', label: '$(debug-pause) Pause', detail: 'Freeze the views; events keep being received and counted' },
   resume: { command: 'aylaDss.resumeStreaming', label: '$(debug-continue) Resume', detail: 'Show the latest state at once' },
   refresh: { command: 'aylaDss.refreshDevices', label: '$(refresh) Refresh Devices' },
+  showEvents: { command: 'aylaDss.showEvents', label: '$(list-flat) Show Events', detail: 'Every received event, with its raw JSON' },
   showLog: { command: 'aylaDss.showLog', label: '$(output) Show Log' },
   signOut: { command: 'aylaDss.signOut', label: '$(sign-out) Sign Out' },
 } satisfies Record<string, StatusAction>;
@@ -88,21 +89,21 @@ export function statusView(state: ExplorerState, now: number): StatusView {
         text: paused ? '$(debug-pause) Ayla DSS: paused · not streaming' : '$(debug-disconnect) Ayla DSS: not streaming',
         tooltip: [accountLine, 'Not streaming: no events arrive.', ...pauseLine],
         background: undefined,
-        actions: [ACTIONS.start, ...(paused ? [ACTIONS.resume] : []), ACTIONS.refresh, ACTIONS.showLog, ACTIONS.signOut],
+        actions: [ACTIONS.start, ...(paused ? [ACTIONS.resume] : []), ACTIONS.refresh, ACTIONS.showEvents, ACTIONS.showLog, ACTIONS.signOut],
       };
     case 'connecting':
       return {
         text: paused ? '$(debug-pause) Ayla DSS: paused · connecting…' : '$(sync~spin) Ayla DSS: connecting…',
         tooltip: [accountLine, `Connecting. ${streamsLine}`, ...pauseLine],
         background: undefined,
-        actions: [pauseAction, ACTIONS.stop, ACTIONS.showLog, ACTIONS.signOut],
+        actions: [pauseAction, ACTIONS.stop, ACTIONS.showEvents, ACTIONS.showLog, ACTIONS.signOut],
       };
     case 'live':
       return {
         text: paused ? `$(debug-pause) Ayla DSS: paused · ${rate}` : `$(pulse) Ayla DSS: live · ${rate}`,
         tooltip: [accountLine, `Live. ${streamsLine}`, countLine, ...pauseLine],
         background: undefined,
-        actions: [pauseAction, ACTIONS.stop, ACTIONS.showLog, ACTIONS.signOut],
+        actions: [pauseAction, ACTIONS.stop, ACTIONS.showEvents, ACTIONS.showLog, ACTIONS.signOut],
       };
     case 'reconnecting':
       return {
@@ -116,7 +117,7 @@ export function statusView(state: ExplorerState, now: number): StatusView {
           ...pauseLine,
         ],
         background: 'warning',
-        actions: [ACTIONS.showLog, pauseAction, ACTIONS.stop, ACTIONS.signOut],
+        actions: [ACTIONS.showLog, ACTIONS.showEvents, pauseAction, ACTIONS.stop, ACTIONS.signOut],
       };
     case 'failed':
       return {

@@ -10,12 +10,25 @@ export interface StreamingCommandDependencies {
   notifier: Notifier;
 }
 
+/** Reports a failed start itself when it returns true (set by the Subscriptions view for refused cloud subscriptions). */
+export type StartFailureHandler = (error: unknown) => Promise<boolean>;
+let startFailureHandler: StartFailureHandler | undefined;
+
+/** Lets `handler` take over the report of a failed start (every caller of startStreaming, sign-in included). */
+export function handleStartFailures(handler: StartFailureHandler): vscode.Disposable {
+  startFailureHandler = handler;
+  return new vscode.Disposable(() => {
+    if (startFailureHandler === handler) startFailureHandler = undefined;
+  });
+}
+
 /** Starts streaming with the current settings; reports a failure to the user instead of throwing. */
 export async function startStreaming({ explorer, notifier }: StreamingCommandDependencies): Promise<boolean> {
   try {
     await explorer.startStreaming(streamingSettings());
     return true;
   } catch (error) {
+    if (startFailureHandler && (await startFailureHandler(error).catch(() => false))) return false;
     void notifier.error(`Streaming did not start: ${describeError(error)}.`, 'Retry', 'Open Settings').then((choice) => {
       if (choice === 'Retry') void vscode.commands.executeCommand('aylaDss.startStreaming');
       if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'aylaDss');
@@ -44,7 +57,7 @@ export function registerStreamingCommands(context: vscode.ExtensionContext, deps
       await explorer.stopStreaming();
       return true;
     } catch (error) {
-      void notifier.error(`Streaming did not stop cleanly: ${describeError(error)}. "Clean Up Subscriptions" removes leftovers.`);
+      void notifier.error(`Streaming did not stop cleanly: ${describeError(error)}. "Delete Leftover Subscriptions" removes leftovers.`);
       return false;
     }
   });

@@ -51,6 +51,8 @@ export const CONTROL_ROUTES = [
   'POST /_simulator/devices/{dsn}/online {"online":false}',
   'POST /_simulator/devices/{dsn}/move [{"lat":44.7,"lng":-69.4}]',
   'POST /_simulator/devices/{dsn}/register {"registered":false}',
+  'POST /_simulator/writes/hold {"on":true}',
+  'POST /_simulator/writes/release {"count":1}',
 ];
 
 /** The fault names `POST /_simulator/faults/<name>` knows (the CLI's `fault <name>`). */
@@ -176,5 +178,7 @@ export function controlRoutes(target: ControlTarget): Route[] {
       const registered = flag(body, 'registered', true);
       return onDevice(() => target.devices.register(decodeURIComponent(dsn!), registered));
     }),
+    post('writes/hold', (body) => ok({ held: target.devices.holdWrites(flag(body, 'on', true)) })),
+    post('writes/release', (body) => ok({ released: target.devices.releaseWrites(integer(body, 'count', 1, 1, 1_000_000)) })),
   ];
 }

@@ -37,6 +37,14 @@ export interface SimulatedDevices {
   /** Moves the device to (lat, lng), or a small random step away when omitted. */
   move(dsn: string, lat?: number, lng?: number): void;
   register(dsn: string, registered: boolean): void;
+  /**
+   * While on, the events a cloud write causes (its datapoint, then for ack-enabled properties the ack) are
+   * held back instead of published, so a test sees each step of a write; `releaseWrites` lets them out one
+   * at a time, and turning the hold off publishes what is left, in order. Returns how many are held.
+   */
+  holdWrites(on: boolean): number;
+  /** Publishes up to `count` held write events, oldest first; returns how many it published. */
+  releaseWrites(count: number): number;
 }
 
 /** One device's cycle of happenings. Datapoints dominate; each device starts at a different place. */
@@ -69,6 +77,9 @@ export class DeviceFleet implements SimulatedDevices {
   private readonly acks: { due: number; run: () => void }[] = [];
   private ackTimer: NodeJS.Timeout | undefined;
   private floodCounter = 0;
+  private holdingWrites = false;
+  /** Write events held back while `holdingWrites` (tests): each publishes one event when run. */
+  private readonly heldWrites: (() => void)[] = [];
 
   constructor(
     readonly devices: SimDevice[],
@@ -161,18 +172,24 @@ export class DeviceFleet implements SimulatedDevices {
     const at = aylaTime();
     const datapoint = property.set(value, at, false, metadata);
     const facts: DatapointFacts = { id: this.options.random.uuid(), at, userUuid, echo: false, value, metadata };
-    this.options.dispatcher.publish(datapointEvent(device, property, facts));
-    if (property.definition.ackEnabled) {
-      this.later(() => {
-        const ackedAt = aylaTime();
-        property.ackStatus = 200;
-        property.ackMessage = 0;
-        property.ackedAt = ackedAt;
-        this.options.dispatcher.publish(
-          datapointAckEvent(device, property, facts, { ackId: this.options.random.uuid(), ackedAt, ackStatus: 200, ackMessage: 0 }),
-        );
-      });
-    }
+    const ack = (): void => {
+      const ackedAt = aylaTime();
+      property.ackStatus = 200;
+      property.ackMessage = 0;
+      property.ackedAt = ackedAt;
+      this.options.dispatcher.publish(
+        datapointAckEvent(device, property, facts, { ackId: this.options.random.uuid(), ackedAt, ackStatus: 200, ackMessage: 0 }),
+      );
+    };
+    const publish = (): void => {
+      this.options.dispatcher.publish(datapointEvent(device, property, facts));
+      if (!property.definition.ackEnabled) return;
+      // While held, the ack waits for its own release instead of the ack delay.
+      if (this.holdingWrites) this.heldWrites.push(ack);
+      else this.later(ack);
+    };
+    if (this.holdingWrites) this.heldWrites.push(publish);
+    else publish();
     return datapoint;
   }
 
@@ -247,7 +264,23 @@ export class DeviceFleet implements SimulatedDevices {
     this.setDeviceRegistered(this.device(dsn), registered);
   }
 
+  holdWrites(on: boolean): number {
+    this.holdingWrites = on;
+    if (!on) this.releaseWrites(Infinity);
+    return this.heldWrites.length;
+  }
+
+  releaseWrites(count: number): number {
+    let released = 0;
+    // A released datapoint may hold its ack back in turn: that one waits for the next release.
+    for (const pending = this.heldWrites.splice(0, Math.min(count, this.heldWrites.length)); released < pending.length; released++) pending[released]!();
+    if (!this.holdingWrites && this.heldWrites.length > 0) return released + this.releaseWrites(Infinity);
+    return released;
+  }
+
   stop(): void {
+    this.holdingWrites = false;
+    this.heldWrites.length = 0;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     if (this.ackTimer) clearTimeout(this.ackTimer);

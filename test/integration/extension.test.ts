@@ -48,15 +48,16 @@ describe('extension in the real host', () => {
     await vscode.workspace.getConfiguration('aylaDss.simulator').update('port', undefined, vscode.ConfigurationTarget.Global);
   });
 
-  it('activates and contributes the "Ayla DSS" activity-bar container with its Devices view', async () => {
+  it('activates and contributes the "Ayla DSS" activity-bar container with its Devices and Subscriptions views', async () => {
     const { contributes } = await activeApi();
     const container = contributes.viewsContainers.activitybar.find((c) => c.id === 'aylaDss');
     assert.ok(container, 'activity-bar container aylaDss');
     assert.equal(container.title, 'Ayla DSS');
     assert.match(container.icon, /^media\/.+\.svg$/);
-    assert.deepEqual(contributes.views.aylaDss?.map((v) => [v.id, v.name]), [['aylaDss.devices', 'Devices']]);
+    assert.deepEqual(contributes.views.aylaDss?.map((v) => [v.id, v.name]), [['aylaDss.devices', 'Devices'], ['aylaDss.subscriptions', 'Subscriptions']]);
     // The workbench only creates a focus command for a view it actually registered.
     await vscode.commands.executeCommand('aylaDss.devices.focus');
+    await vscode.commands.executeCommand('aylaDss.subscriptions.focus');
   });
 
   it('registers every contributed command, each in the "Ayla DSS" category', async () => {

@@ -18,7 +18,7 @@ describe('the packaged .vsix', function () {
   before(() => {
     // Package in a copy so the test never disturbs dist/ of the running test suite.
     folder = mkdtempSync(join(tmpdir(), 'ayla-vsix-'));
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'media']) {
+    for (const file of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', '.vscodeignore', 'media', 'docs']) {
       if (existsSync(join(root, file))) cpSync(join(root, file), join(folder, file), { recursive: true });
     }
     // Files that must never be packed, planted where a careless ignore file would let them in.
@@ -26,7 +26,7 @@ describe('the packaged .vsix', function () {
     execFileSync(process.execPath, ['esbuild.mjs', '--production', `--outdir=${join(folder, 'dist')}`], { cwd: root, stdio: 'pipe' });
     writeFileSync(join(folder, 'dist', 'extension.js.map'), '{}');
     vsix = join(folder, 'ayla-dss-explorer.vsix');
-    execFileSync(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--out', vsix], {
+    execFileSync(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], {
       cwd: folder,
       stdio: 'pipe',
       input: '',
@@ -38,7 +38,7 @@ describe('the packaged .vsix', function () {
 
   it('contains the manifest, both bundles, the docs and the icons', () => {
     const names = entries.map((e) => e.name);
-    for (const expected of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/README.md', 'extension/LICENSE.txt', 'extension/media/ayla-dss.svg']) {
+    for (const expected of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/README.md', 'extension/LICENSE.txt', 'extension/media/ayla-dss.svg', 'extension/docs/devices-tree.png']) {
       assert.ok(names.some((n) => n.toLowerCase() === expected.toLowerCase()), `${expected} in ${names.join(', ')}`);
     }
   });

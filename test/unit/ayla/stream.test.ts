@@ -441,7 +441,7 @@ describe('ayla/stream: DssStream against a scripted server', function () {
     assert.deepEqual(record.events.map((e) => e.seq), [1, 2, 3, 4, 6, 7]);
     assert.equal(stream.stats.duplicatesDropped, 2);
     assert.deepEqual(record.gaps, [{ from: 5, to: 5 }]);
-    assert.equal(server.upgrades[0]!.searchParams.get('seq_start'), null, 'a fresh start asks for no replay');
+    assert.equal(server.upgrades[0]!.searchParams.get('seq_start'), '0', 'a fresh start replays what the new subscription already holds');
     assert.equal(server.upgrades[1]!.searchParams.get('seq_start'), '7');
     assert.equal(server.upgrades[1]!.searchParams.get('stream_key'), 'c'.repeat(32));
     assert.deepEqual(server.connections[0]!.received, ['Z'], 'one answer, to the heartbeat only');
@@ -465,7 +465,7 @@ describe('ayla/stream: DssStream against a scripted server', function () {
       {
         onConnection(c) {
           const start = c.url.searchParams.get('seq_start');
-          if (start === null) {
+          if (start === '0') {
             c.sendPayload(datapointPayload(1));
             c.sendPayload(huge);
           } else if (start === '2') {
@@ -478,7 +478,7 @@ describe('ayla/stream: DssStream against a scripted server', function () {
       { maxPayloadBytes: 64 * 1024 },
     );
     await record.waitForEvents(2);
-    assert.deepEqual(server.upgrades.map((u) => u.searchParams.get('seq_start')), [null, '2', '3']);
+    assert.deepEqual(server.upgrades.map((u) => u.searchParams.get('seq_start')), ['0', '2', '3']);
     assert.deepEqual(record.events.map((e) => e.seq), [1, 3]);
     assert.deepEqual(record.gaps, [{ from: 2, to: 2 }]);
     assert.equal(stream.stats.undecodable, 2);

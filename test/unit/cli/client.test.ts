@@ -20,12 +20,15 @@ interface Process {
 describe('the terminal client (dist/cli.js)', function () {
   this.timeout(30_000);
   let sim: Simulator;
+  /** Every process a test started: a failed test must not leave one running. */
+  const started: ChildProcess[] = [];
 
   function run(args: string[], env: Record<string, string> = {}): Process {
     const child = spawn(process.execPath, [CLI, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { PATH: process.env.PATH ?? '', AYLA_EMAIL: sim.demo.email, AYLA_PASSWORD: sim.demo.password, AYLA_APP_ID: sim.demo.appId, AYLA_APP_SECRET: sim.demo.appSecret, ...env },
     });
+    started.push(child);
     let out = '';
     let err = '';
     child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
@@ -42,7 +45,10 @@ describe('the terminal client (dist/cli.js)', function () {
   beforeEach(async () => {
     sim = await startSimulator({ port: 0, eventsPerSecond: 0, heartbeatMs: 200 });
   });
-  afterEach(() => sim.stop());
+  afterEach(async () => {
+    for (const child of started.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await sim.stop();
+  });
 
   it('tail prints each event as one JSON line on stdout, nothing else, and cleans up on SIGINT', async () => {
     const tail = run(['tail', '--base-url', sim.url, '--events', 'datapoint,connectivity', '--heartbeat-ms', '200']);

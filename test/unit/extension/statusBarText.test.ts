@@ -52,14 +52,14 @@ describe('extension: status bar text', () => {
     const view = statusView(signedIn({ kind: 'stopped' }), NOW);
     assert.equal(view.text, '$(debug-disconnect) Ayla DSS: not streaming');
     assert.ok(view.tooltip.includes('Signed in as dev@example.com to Local simulator (mobile).'));
-    assert.deepEqual(view.actions.map((a) => a.command), ['aylaDss.startStreaming', 'aylaDss.refreshDevices', 'aylaDss.showLog', 'aylaDss.signOut']);
+    assert.deepEqual(view.actions.map((a) => a.command), ['aylaDss.startStreaming', 'aylaDss.refreshDevices', 'aylaDss.showEvents', 'aylaDss.showLog', 'aylaDss.signOut']);
   });
 
   it('connecting', () => {
     const view = statusView(signedIn({ kind: 'connecting' }), NOW);
     assert.equal(view.text, '$(sync~spin) Ayla DSS: connecting…');
     assert.ok(view.tooltip.some((l) => l.includes('Streams: datapoint, connectivity.')));
-    assert.deepEqual(view.actions.map((a) => a.command), ['aylaDss.pauseStreaming', 'aylaDss.stopStreaming', 'aylaDss.showLog', 'aylaDss.signOut']);
+    assert.deepEqual(view.actions.map((a) => a.command), ['aylaDss.pauseStreaming', 'aylaDss.stopStreaming', 'aylaDss.showEvents', 'aylaDss.showLog', 'aylaDss.signOut']);
   });
 
   it('live: shows events per second, the account, the cloud and the open streams', () => {
@@ -71,14 +71,14 @@ describe('extension: status bar text', () => {
       'Events received: 321 (12 ev/s).',
     ]);
     assert.equal(view.background, undefined);
-    assert.deepEqual(view.actions.map((a) => a.command), ['aylaDss.pauseStreaming', 'aylaDss.stopStreaming', 'aylaDss.showLog', 'aylaDss.signOut']);
+    assert.deepEqual(view.actions.map((a) => a.command), ['aylaDss.pauseStreaming', 'aylaDss.stopStreaming', 'aylaDss.showEvents', 'aylaDss.showLog', 'aylaDss.signOut']);
   });
 
   it('paused: says so, keeps counting, offers resume instead of pause', () => {
     const view = statusView(signedIn({ kind: 'live' }, { paused: true }), NOW);
     assert.equal(view.text, '$(debug-pause) Ayla DSS: paused · 12 ev/s');
     assert.ok(view.tooltip.some((l) => /Paused: the views are frozen; events are still received and counted/.test(l)));
-    assert.deepEqual(view.actions.map((a) => a.command), ['aylaDss.resumeStreaming', 'aylaDss.stopStreaming', 'aylaDss.showLog', 'aylaDss.signOut']);
+    assert.deepEqual(view.actions.map((a) => a.command), ['aylaDss.resumeStreaming', 'aylaDss.stopStreaming', 'aylaDss.showEvents', 'aylaDss.showLog', 'aylaDss.signOut']);
   });
 
   it('reconnecting: shows the attempt and the seconds to the next try, with a warning background', () => {
@@ -90,6 +90,7 @@ describe('extension: status bar text', () => {
     assert.equal(statusView(state, NOW + 4200).text, '$(sync~spin) Ayla DSS: reconnecting (attempt 3, retrying now)');
     assert.equal(statusView(signedIn(state.kind === 'signedIn' ? state.streaming : { kind: 'live' }, { paused: true }), NOW).text, '$(sync~spin) Ayla DSS: reconnecting (attempt 3, next try in 5s) · paused');
     assert.equal(view.actions[0]?.command, 'aylaDss.showLog');
+    assert.equal(view.actions[1]?.command, 'aylaDss.showEvents');
   });
 
   it('failed: says so with an error background and offers to start again', () => {

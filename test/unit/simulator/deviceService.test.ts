@@ -232,5 +232,32 @@ describe('simulator: device service (ADS)', function () {
       assert.equal(property.body.property.ack_status, 200);
       assert.equal(property.body.property.acked_at, ack!.datapoint.acked_at);
     });
+
+    it('holds a write\'s events while asked (control plane), then lets them out one at a time: datapoint, then ack', async () => {
+      const control = (path: string, json: unknown) => call<{ held?: number; released?: number }>(sim.url, 'POST', `/_simulator/${path}`, { json });
+      const dpBefore = datapoints.events.length;
+      const ackBefore = acks.events.length;
+      assert.equal((await control('writes/hold', { on: true })).body.held, 0);
+      assert.equal((await call(sim.url, 'POST', datapointsPath(dsn, 'setpoint'), { token, json: { datapoint: { value: 19 } } })).status, 201);
+      const probe = await call(sim.url, 'POST', datapointsPath(dsn, 'Blue_LED'), { token, json: { datapoint: { value: 0 } } });
+      assert.equal(probe.status, 201);
+      // Blue_LED was written after setpoint; its datapoint is held behind setpoint's.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      assert.equal(datapoints.events.length, dpBefore, 'no datapoint while held');
+      assert.equal((await control('writes/release', { count: 1 })).body.released, 1);
+      const [setpoint] = ((await datapoints.waitForEvents(dpBefore + 1)) as DatapointEvent[]).slice(dpBefore);
+      assert.equal(setpoint!.metadata.property_name, 'setpoint');
+      assert.equal(setpoint!.datapoint.value, 19);
+      // Next in line: Blue_LED's datapoint, then setpoint's ack (queued when its datapoint went out).
+      assert.equal((await control('writes/release', { count: 1 })).body.released, 1);
+      const [led] = ((await datapoints.waitForEvents(dpBefore + 2)) as DatapointEvent[]).slice(dpBefore + 1);
+      assert.equal(led!.metadata.property_name, 'Blue_LED');
+      assert.equal(acks.events.length, ackBefore, 'no ack while held');
+      assert.equal((await control('writes/hold', { on: false })).body.held, 0, 'ending the hold lets out the rest');
+      const ack = ((await acks.waitForEvents(ackBefore + 1)) as DatapointAckEvent[])[ackBefore]!;
+      assert.equal(ack.datapoint.id, setpoint!.datapoint.id);
+      assert.equal((await control('writes/release', { count: 1 })).body.released, 0, 'nothing left');
+      assert.equal((await control('writes/release', { count: 0 })).status, 422);
+    });
   });
 });
