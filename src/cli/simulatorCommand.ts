@@ -23,15 +23,17 @@ export async function simulatorCommand(argv: readonly string[]): Promise<number>
     throw error;
   });
   const { demo, oemAdmin } = simulator;
+  // Listen for the signals before announcing the port: whoever reads the line may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
   process.stdout.write(
     `listening on ${simulator.url}\n` +
       `demo user: ${demo.email} / ${demo.password} (app id ${demo.appId}, app secret ${demo.appSecret})\n` +
       `oem admin: ${oemAdmin.email} / ${oemAdmin.password} (role OEM::Admin)\n`,
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
-  });
+  await stopped;
   await simulator.stop();
   return 0;
 }

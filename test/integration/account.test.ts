@@ -10,8 +10,8 @@ import { request } from 'undici';
 import type { ExtensionApi } from '../../src/extension/api';
 import type { PromptView } from '../../src/extension/prompter';
 import { sleep, waitFor } from '../unit/support/waitFor';
+import { activeApi, EXTENSION_ID } from './support/host';
 
-const EXTENSION_ID = 'ayla-dss-explorer.ayla-dss-explorer';
 const TOKENS_KEY = 'aylaDss.session';
 const APP_SECRET_KEY = 'aylaDss.appSecret';
 const WRONG_PASSWORD_MESSAGE = 'Sign-in failed: wrong email or password (401). Five failures lock the account for 30 minutes.';
@@ -36,11 +36,6 @@ interface StoredTokens {
 
 let api: ExtensionApi;
 
-async function activeApi(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is installed in the host`);
-  return extension.activate();
-}
 
 function config(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration('aylaDss');

@@ -20,8 +20,8 @@ import { NEW_VALUE_LABEL } from '../../src/extension/setValueCommand';
 import { SENT_VALUES_KEY } from '../../src/extension/setValueInput';
 import { DEMO_USER, ACCOUNTS } from '../../src/simulator/catalog';
 import { waitFor } from '../unit/support/waitFor';
+import { activeApi } from './support/host';
 
-const EXTENSION_ID = 'ayla-dss-explorer.ayla-dss-explorer';
 const ACCOUNT: AccountInfo = { email: 'dev@example.com', cloudLabel: 'Local simulator', clientType: 'mobile' };
 const CREDENTIALS = { email: 'dev@example.com', password: 'simulator', appId: 'simulator-app', appSecret: 'simulator-secret' };
 const WAIT_MS = 10_000;
@@ -41,11 +41,6 @@ let api: ExtensionApi;
 let simulatorUrl: string;
 let session: AylaSession | undefined;
 
-async function activeApi(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is installed in the host`);
-  return extension.activate();
-}
 
 async function http(method: 'GET' | 'POST', path: string, body?: unknown, token?: string): Promise<{ status: number; json: unknown }> {
   const response = await request(`${simulatorUrl}${path}`, {

@@ -7,19 +7,15 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { request } from 'undici';
 import { EVENT_TYPES, type DssEvent } from '../../src/ayla/events';
-import { resolveHosts } from '../../src/ayla/hosts';
 import { AylaSession } from '../../src/ayla/session';
 import type { ExtensionApi } from '../../src/extension/api';
 import { shorten } from '../../src/extension/eventLines';
 import type { RecordingResult } from '../../src/extension/eventRecorder';
-import type { AccountInfo } from '../../src/extension/explorerState';
 import { DEMO_USER, ACCOUNTS } from '../../src/simulator/catalog';
 import { sleep, waitFor } from '../unit/support/waitFor';
+import { activeApi, attachSimulatorSession, simulatorControl } from './support/host';
 
-const EXTENSION_ID = 'ayla-dss-explorer.ayla-dss-explorer';
-const ACCOUNT: AccountInfo = { email: 'dev@example.com', cloudLabel: 'Local simulator', clientType: 'mobile' };
 const WAIT_MS = 15_000;
 const DEMO_UUID = ACCOUNTS.find((a) => a.email === DEMO_USER.email)!.uuid;
 /** Longer than a few batches (≤ 10 a second): a channel that was going to append has done so by then. */
@@ -31,21 +27,9 @@ let session: AylaSession | undefined;
 let signedInThroughExtension = false;
 let scratch: string;
 
-async function activeApi(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is installed in the host`);
-  return extension.activate();
-}
 
-async function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-  const response = await request(`${simulatorUrl}/_simulator/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const json = (await response.body.json()) as unknown;
-  assert.equal(response.statusCode, 200, `${method} /_simulator/${path}: ${JSON.stringify(json)}`);
-  return json;
+function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  return simulatorControl(simulatorUrl, method, path, body);
 }
 
 async function demoDsns(): Promise<string[]> {
@@ -54,9 +38,7 @@ async function demoDsns(): Promise<string[]> {
 }
 
 async function attachAndStream(): Promise<void> {
-  const hosts = resolveHosts({ region: 'us', deployment: 'dev', clientType: 'mobile', baseUrl: simulatorUrl });
-  session = await AylaSession.signIn({ hosts, clientType: 'mobile' }, { email: 'dev@example.com', password: 'simulator', appId: 'simulator-app', appSecret: 'simulator-secret' });
-  await api.explorer.attach(session, ACCOUNT);
+  session = await attachSimulatorSession(api, simulatorUrl);
   await api.explorer.startStreaming({ eventTypes: EVENT_TYPES, dsn: '', propertyName: '', oemModel: '', stream: { backoff: { initialMs: 200, maxMs: 400 } } });
   await waitForLive();
 }

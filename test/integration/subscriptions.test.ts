@@ -7,14 +7,14 @@ import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { request } from 'undici';
 import { EVENT_TYPES } from '../../src/ayla/events';
-import { resolveHosts, type HostClientType } from '../../src/ayla/hosts';
+import type { HostClientType } from '../../src/ayla/hosts';
 import { AylaSession } from '../../src/ayla/session';
 import type { Subscription } from '../../src/ayla/wireTypes';
 import type { ExtensionApi } from '../../src/extension/api';
 import type { SubscriptionRow } from '../../src/extension/subscriptionsView';
 import { waitFor } from '../unit/support/waitFor';
+import { activeApi, attachSimulatorSession, simulatorControl } from './support/host';
 
-const EXTENSION_ID = 'ayla-dss-explorer.ayla-dss-explorer';
 const WAIT_MS = 10_000;
 const SIGNED_OUT = 'Sign in to see the subscriptions of your Ayla account.';
 
@@ -22,21 +22,9 @@ let api: ExtensionApi;
 let simulatorUrl: string;
 let session: AylaSession | undefined;
 
-async function activeApi(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is installed in the host`);
-  return extension.activate();
-}
 
-async function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-  const response = await request(`${simulatorUrl}/_simulator/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const json = (await response.body.json()) as unknown;
-  assert.equal(response.statusCode, 200, `${method} /_simulator/${path}: ${JSON.stringify(json)}`);
-  return json;
+function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  return simulatorControl(simulatorUrl, method, path, body);
 }
 
 /** A raw DSS REST call as the signed-in user (not through the extension's client). */
@@ -78,9 +66,7 @@ function leftoverName(type: string): string {
 }
 
 async function signIn(email: string, clientType: HostClientType): Promise<void> {
-  const hosts = resolveHosts({ region: 'us', deployment: 'dev', clientType, baseUrl: simulatorUrl });
-  session = await AylaSession.signIn({ hosts, clientType }, { email, password: 'simulator', appId: 'simulator-app', appSecret: 'simulator-secret' });
-  await api.explorer.attach(session, { email, cloudLabel: 'Local simulator', clientType });
+  session = await attachSimulatorSession(api, simulatorUrl, email, clientType);
 }
 
 async function startStreaming(): Promise<void> {

@@ -4,18 +4,14 @@
 // through its HTTP control plane, since it runs in the extension host and not in this test.
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
-import { request } from 'undici';
 import { EVENT_TYPES } from '../../src/ayla/events';
-import { resolveHosts } from '../../src/ayla/hosts';
 import { AylaSession } from '../../src/ayla/session';
 import type { ExtensionApi } from '../../src/extension/api';
 import type { DeviceTreeRow } from '../../src/extension/deviceTreeProvider';
-import type { AccountInfo } from '../../src/extension/explorerState';
 import { DEMO_USER, ACCOUNTS } from '../../src/simulator/catalog';
 import { sleep, waitFor } from '../unit/support/waitFor';
+import { activeApi, attachSimulatorSession, simulatorControl } from './support/host';
 
-const EXTENSION_ID = 'ayla-dss-explorer.ayla-dss-explorer';
-const ACCOUNT: AccountInfo = { email: 'dev@example.com', cloudLabel: 'Local simulator', clientType: 'mobile' };
 /** Longer than a refresh interval (250 ms) and an age tick (1 s): a frozen view would have changed by then. */
 const SETTLE_MS = 1500;
 const WAIT_MS = 10_000;
@@ -33,22 +29,10 @@ let api: ExtensionApi;
 let simulatorUrl: string;
 let session: AylaSession | undefined;
 
-async function activeApi(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is installed in the host`);
-  return extension.activate();
-}
 
 /** Calls the simulator's control plane (`/_simulator/...`). */
-async function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-  const response = await request(`${simulatorUrl}/_simulator/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const json = (await response.body.json()) as unknown;
-  assert.equal(response.statusCode, 200, `${method} /_simulator/${path}: ${JSON.stringify(json)}`);
-  return json;
+function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  return simulatorControl(simulatorUrl, method, path, body);
 }
 
 async function setDatapoint(dsn: string, property: string, value: string | number): Promise<void> {
@@ -62,9 +46,7 @@ async function demoDevices(): Promise<SimulatedDevice[]> {
 
 /** Signs in to the simulator with the demo account and hands the session to the extension's explorer. */
 async function attach(): Promise<void> {
-  const hosts = resolveHosts({ region: 'us', deployment: 'dev', clientType: 'mobile', baseUrl: simulatorUrl });
-  session = await AylaSession.signIn({ hosts, clientType: 'mobile' }, { email: 'dev@example.com', password: 'simulator', appId: 'simulator-app', appSecret: 'simulator-secret' });
-  await api.explorer.attach(session, ACCOUNT);
+  session = await attachSimulatorSession(api, simulatorUrl);
 }
 
 async function startStreaming(): Promise<void> {
@@ -223,6 +205,8 @@ describe('Devices tree and status bar (real host, simulator)', function () {
     await attach();
     await startStreaming();
     const dsn = devices[0]!.dsn;
+    // A rendered row (its device expanded) is what a pause must freeze.
+    await api.testing.expandDevice(dsn);
     await setDatapoint(dsn, 'status', 'before-pause');
     await waitForDescription(dsn, 'status', /^before-pause · /);
 
@@ -249,6 +233,8 @@ describe('Devices tree and status bar (real host, simulator)', function () {
     await attach();
     await startStreaming();
     const dsn = devices[2]!.dsn;
+    // A rendered row (its device expanded) is what a hidden view must leave alone.
+    await api.testing.expandDevice(dsn);
     await setDatapoint(dsn, 'status', 'while-visible');
     await waitForDescription(dsn, 'status', /^while-visible · /);
 
@@ -269,6 +255,8 @@ describe('Devices tree and status bar (real host, simulator)', function () {
     await attach();
     await startStreaming();
     await waitFor('all devices in the tree', () => api.testing.devicesTree().length === 3, WAIT_MS);
+    // Only rows VS Code has rendered are refreshed (a collapsed device's properties need none): show them all.
+    for (const { dsn } of devices) await api.testing.expandDevice(dsn);
     await sleep(SETTLE_MS); // the listing's own refresh is done
     const before = api.testing.devicesTreeStats();
     const counted = eventsReceived();

@@ -67,7 +67,8 @@ describe('simulator: the CLI', function () {
     child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
     await waitFor('the listening line', () => out.includes('listening on'), 10000);
     child.kill('SIGTERM');
-    assert.equal((await run).code, 0);
+    const result = await run;
+    assert.equal(result.code, 0, `ended by ${String(result.signal)}; stderr: ${result.stderr.slice(-2000)}`);
   });
 
   describe('commands against an in-process simulator', () => {
