@@ -13,6 +13,7 @@ import type { ChangeFeed, ModelChanges } from '../model/changeSet';
 import { Coalescer, type Timers } from './coalescer';
 import { deviceItem, propertyDescription, propertyItem, type TreeItemView } from './deviceTreeItems';
 import type { Explorer } from './explorer';
+import { rowOf, toTreeItem, type TreeItemRow } from './treeItem';
 
 export interface DeviceNode {
   readonly kind: 'device';
@@ -52,14 +53,7 @@ export interface DeviceTreeStats {
 }
 
 /** One row of `snapshot()`: what the view shows, read through getChildren/getTreeItem. */
-export interface DeviceTreeRow {
-  id: string | undefined;
-  label: string;
-  description: string;
-  tooltip: string;
-  icon: string | undefined;
-  iconColor: string | undefined;
-  contextValue: string | undefined;
+export interface DeviceTreeRow extends TreeItemRow {
   children?: DeviceTreeRow[];
 }
 
@@ -146,16 +140,8 @@ export class DeviceTreeProvider implements vscode.TreeDataProvider<DeviceTreeNod
   /** What the view shows, read through the provider's own getChildren/getTreeItem (devices' properties included). */
   snapshot(): DeviceTreeRow[] {
     const row = (node: DeviceTreeNode): DeviceTreeRow => {
-      const item = this.getTreeItem(node);
-      const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
       return {
-        id: item.id,
-        label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
-        description: typeof item.description === 'string' ? item.description : '',
-        tooltip: item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : (item.tooltip ?? ''),
-        icon: icon?.id,
-        iconColor: (icon?.color as { id?: string } | undefined)?.id, // ThemeColor keeps its id at run time
-        contextValue: item.contextValue,
+        ...rowOf(this.getTreeItem(node)),
         ...(node.kind === 'device' && { children: this.childrenOf(node).map(row) }),
       };
     };
@@ -304,20 +290,4 @@ export class DeviceTreeProvider implements vscode.TreeDataProvider<DeviceTreeNod
 /** A row whose device or property left the store between a refresh and VS Code asking for it. */
 function gone(id: string, label: string, collapsible: TreeItemView['collapsible']): TreeItemView {
   return { id, label, description: 'removed', tooltip: '', icon: 'circle-slash', iconColor: 'disabledForeground', contextValue: 'removed', collapsible };
-}
-
-function toTreeItem(view: TreeItemView): vscode.TreeItem {
-  const item = new vscode.TreeItem(
-    view.label,
-    view.collapsible === 'collapsed' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
-  );
-  item.id = view.id;
-  item.description = view.description;
-  const tooltip = new vscode.MarkdownString(view.tooltip);
-  tooltip.isTrusted = false;
-  tooltip.supportHtml = false;
-  item.tooltip = tooltip;
-  item.iconPath = new vscode.ThemeIcon(view.icon, view.iconColor === undefined ? undefined : new vscode.ThemeColor(view.iconColor));
-  item.contextValue = view.contextValue;
-  return item;
 }

@@ -19,6 +19,7 @@ import type { Explorer } from './explorer';
 import type { ExplorerState } from './explorerState';
 import type { Notifier } from './notifier';
 import { leftoverSubscriptions, sortSubscriptions, subscriptionItem, subscriptionOrigin, type SubscriptionOrigin } from './subscriptionItems';
+import { rowOf, toTreeItem, type TreeItemRow } from './treeItem';
 
 export const SIGNED_OUT_MESSAGE = 'Sign in to see the subscriptions of your Ayla account.';
 export const EMPTY_MESSAGE = 'No subscriptions on this account.';
@@ -31,15 +32,7 @@ export interface SubscriptionNode {
 }
 
 /** One row of `snapshot()`: what the view shows, read through getChildren/getTreeItem. */
-export interface SubscriptionRow {
-  id: string | undefined;
-  label: string;
-  description: string;
-  tooltip: string;
-  icon: string | undefined;
-  iconColor: string | undefined;
-  contextValue: string | undefined;
-}
+export type SubscriptionRow = TreeItemRow;
 
 export interface LeftoverCleanUp {
   /** Subscriptions deleted (one already gone counts as deleted). */
@@ -115,19 +108,7 @@ export class SubscriptionsProvider implements vscode.TreeDataProvider<Subscripti
   }
 
   snapshot(): SubscriptionRow[] {
-    return this.getChildren().map((node) => {
-      const item = this.getTreeItem(node);
-      const icon = item.iconPath instanceof vscode.ThemeIcon ? item.iconPath : undefined;
-      return {
-        id: item.id,
-        label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
-        description: typeof item.description === 'string' ? item.description : '',
-        tooltip: item.tooltip instanceof vscode.MarkdownString ? item.tooltip.value : (item.tooltip ?? ''),
-        icon: icon?.id,
-        iconColor: (icon?.color as { id?: string } | undefined)?.id,
-        contextValue: item.contextValue,
-      };
-    });
+    return this.getChildren().map((node) => rowOf(this.getTreeItem(node)));
   }
 
   /**
@@ -350,17 +331,4 @@ function isNode(value: unknown): value is SubscriptionNode {
 /** `1 leftover subscription`, `3 leftover subscriptions`. */
 function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
-}
-
-function toTreeItem(view: TreeItemView): vscode.TreeItem {
-  const item = new vscode.TreeItem(view.label, vscode.TreeItemCollapsibleState.None);
-  item.id = view.id;
-  item.description = view.description;
-  const tooltip = new vscode.MarkdownString(view.tooltip);
-  tooltip.isTrusted = false;
-  tooltip.supportHtml = false;
-  item.tooltip = tooltip;
-  item.iconPath = new vscode.ThemeIcon(view.icon, view.iconColor === undefined ? undefined : new vscode.ThemeColor(view.iconColor));
-  item.contextValue = view.contextValue;
-  return item;
 }
