@@ -35,6 +35,11 @@ function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<
   return simulatorControl(simulatorUrl, method, path, body);
 }
 
+/** Expands a device row as a click would, once VS Code has loaded that row (reveal fails before). */
+async function expand(dsn: string): Promise<void> {
+  await waitFor(`the ${dsn} row to expand`, () => api.testing.expandDevice(dsn).then(() => true, () => false), WAIT_MS, 100);
+}
+
 async function setDatapoint(dsn: string, property: string, value: string | number): Promise<void> {
   await control('POST', `devices/${encodeURIComponent(dsn)}/datapoint`, { property, value });
 }
@@ -178,7 +183,7 @@ describe('Devices tree and status bar (real host, simulator)', function () {
     await setDatapoint(dsn, 'temperature', 27.3);
     await waitForDescription(dsn, 'temperature', /^27\.3 · just now$/);
     // With the row expanded, the age moves on by itself while no event arrives.
-    await api.testing.expandDevice(dsn);
+    await expand(dsn);
     await waitForDescription(dsn, 'status', new RegExp(`^${value} · [1-9]\\d*s ago$`));
   });
 
@@ -206,7 +211,7 @@ describe('Devices tree and status bar (real host, simulator)', function () {
     await startStreaming();
     const dsn = devices[0]!.dsn;
     // A rendered row (its device expanded) is what a pause must freeze.
-    await api.testing.expandDevice(dsn);
+    await expand(dsn);
     await setDatapoint(dsn, 'status', 'before-pause');
     await waitForDescription(dsn, 'status', /^before-pause · /);
 
@@ -234,7 +239,7 @@ describe('Devices tree and status bar (real host, simulator)', function () {
     await startStreaming();
     const dsn = devices[2]!.dsn;
     // A rendered row (its device expanded) is what a hidden view must leave alone.
-    await api.testing.expandDevice(dsn);
+    await expand(dsn);
     await setDatapoint(dsn, 'status', 'while-visible');
     await waitForDescription(dsn, 'status', /^while-visible · /);
 
@@ -256,7 +261,7 @@ describe('Devices tree and status bar (real host, simulator)', function () {
     await startStreaming();
     await waitFor('all devices in the tree', () => api.testing.devicesTree().length === 3, WAIT_MS);
     // Only rows VS Code has rendered are refreshed (a collapsed device's properties need none): show them all.
-    for (const { dsn } of devices) await api.testing.expandDevice(dsn);
+    for (const { dsn } of devices) await expand(dsn);
     await sleep(SETTLE_MS); // the listing's own refresh is done
     const before = api.testing.devicesTreeStats();
     const counted = eventsReceived();
