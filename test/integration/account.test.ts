@@ -3,14 +3,13 @@
 // workbench's accept command (api.testing.prompts), never by skipping it.
 import { strict as assert } from 'node:assert';
 import { createServer, type Server } from 'node:http';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { request } from 'undici';
 import type { ExtensionApi } from '../../src/extension/api';
 import type { PromptView } from '../../src/extension/prompter';
 import { sleep, waitFor } from '../unit/support/waitFor';
-import { activeApi, EXTENSION_ID } from './support/host';
+import { activeApi, EXTENSION_ID, filesUnder } from './support/host';
 
 const TOKENS_KEY = 'aylaDss.session';
 const APP_SECRET_KEY = 'aylaDss.appSecret';
@@ -143,23 +142,10 @@ async function subscriptionNames(url: string, token: string): Promise<string[]> 
   return (body as { subscription: { name: string } }[]).map((s) => s.subscription.name);
 }
 
-/** Every file under `dir`, with its text. */
-function filesUnder(dir: string): { path: string; text: string }[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [{ path, text: readFileSync(path, 'utf8') }];
-  });
-}
 
 function logText(): string {
   return filesUnder(api.testing.account.logFolder())
-    .map((f) => f.text)
+    .map((path) => readFileSync(path, 'utf8'))
     .join('\n');
 }
 

@@ -20,7 +20,7 @@ import { NEW_VALUE_LABEL } from '../../src/extension/setValueCommand';
 import { SENT_VALUES_KEY } from '../../src/extension/setValueInput';
 import { DEMO_USER, ACCOUNTS } from '../../src/simulator/catalog';
 import { waitFor } from '../unit/support/waitFor';
-import { activeApi } from './support/host';
+import { activeApi, startQuietSimulator } from './support/host';
 
 const ACCOUNT: AccountInfo = { email: 'dev@example.com', cloudLabel: 'Local simulator', clientType: 'mobile' };
 const CREDENTIALS = { email: 'dev@example.com', password: 'simulator', appId: 'simulator-app', appSecret: 'simulator-secret' };
@@ -221,11 +221,7 @@ describe('Event JSON and Set Value (real host, simulator)', function () {
 
   beforeEach(async () => {
     api = await activeApi();
-    await api.explorer.detach(undefined);
-    const url = await vscode.commands.executeCommand<string | undefined>('aylaDss.startSimulator');
-    assert.ok(url, 'the simulator started');
-    simulatorUrl = url;
-    await control('rate', { eventsPerSecond: 0 }); // only the events this test makes
+    simulatorUrl = await startQuietSimulator(api);
     const devices = ((await control('devices')) as unknown as SimulatedDevice[]).filter((d) => d.ownerUuid === DEMO_UUID);
     device = devices[0]!;
     dsn = device.dsn;

@@ -3,7 +3,7 @@
 // read what the EventLog appended through its test hook (kept only in the test host); the "Ayla DSS" log
 // channel is read from its log file. The simulator is driven through its control plane.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -14,7 +14,7 @@ import { shorten } from '../../src/extension/eventLines';
 import type { RecordingResult } from '../../src/extension/eventRecorder';
 import { DEMO_USER, ACCOUNTS } from '../../src/simulator/catalog';
 import { sleep, waitFor } from '../unit/support/waitFor';
-import { activeApi, attachSimulatorSession, simulatorControl } from './support/host';
+import { activeApi, attachSimulatorSession, filesUnder, simulatorControl, startQuietSimulator } from './support/host';
 
 const WAIT_MS = 15_000;
 const DEMO_UUID = ACCOUNTS.find((a) => a.email === DEMO_USER.email)!.uuid;
@@ -105,18 +105,6 @@ async function arrived(dsn: string, property: string, value: string | number): P
   }, WAIT_MS);
 }
 
-function filesUnder(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 /** The "Ayla DSS" log channel's text, from its log file. */
 function logText(): string {
@@ -140,11 +128,7 @@ describe('events channel, filter, recording and export (real host, simulator)', 
 
   beforeEach(async () => {
     api = await activeApi();
-    await api.explorer.detach(undefined);
-    const url = await vscode.commands.executeCommand<string | undefined>('aylaDss.startSimulator');
-    assert.ok(url, 'the simulator started');
-    simulatorUrl = url;
-    await control('POST', 'rate', { eventsPerSecond: 0 }); // only the events this test makes
+    simulatorUrl = await startQuietSimulator(api);
     dsns = await demoDsns();
     assert.equal(dsns.length, 3);
     await vscode.commands.executeCommand('aylaDss.clearEventFilter');

@@ -13,7 +13,7 @@ import type { Subscription } from '../../src/ayla/wireTypes';
 import type { ExtensionApi } from '../../src/extension/api';
 import type { SubscriptionRow } from '../../src/extension/subscriptionsView';
 import { waitFor } from '../unit/support/waitFor';
-import { activeApi, attachSimulatorSession, simulatorControl } from './support/host';
+import { activeApi, attachSimulatorSession, startQuietSimulator } from './support/host';
 
 const WAIT_MS = 10_000;
 const SIGNED_OUT = 'Sign in to see the subscriptions of your Ayla account.';
@@ -22,10 +22,6 @@ let api: ExtensionApi;
 let simulatorUrl: string;
 let session: AylaSession | undefined;
 
-
-function control(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-  return simulatorControl(simulatorUrl, method, path, body);
-}
 
 /** A raw DSS REST call as the signed-in user (not through the extension's client). */
 async function raw(method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
@@ -116,12 +112,8 @@ describe('Subscriptions view (real host, simulator)', function () {
 
   beforeEach(async () => {
     api = await activeApi();
-    await api.explorer.detach(undefined);
     api.testing.answerConfirmations(undefined);
-    const url = await vscode.commands.executeCommand<string | undefined>('aylaDss.startSimulator');
-    assert.ok(url, 'the simulator started');
-    simulatorUrl = url;
-    await control('POST', 'rate', { eventsPerSecond: 0 });
+    simulatorUrl = await startQuietSimulator(api);
   });
 
   afterEach(async () => {

@@ -10,7 +10,7 @@ import type { ExtensionApi } from '../../src/extension/api';
 import type { DeviceTreeRow } from '../../src/extension/deviceTreeProvider';
 import { DEMO_USER, ACCOUNTS } from '../../src/simulator/catalog';
 import { sleep, waitFor } from '../unit/support/waitFor';
-import { activeApi, attachSimulatorSession, simulatorControl } from './support/host';
+import { activeApi, attachSimulatorSession, simulatorControl, startQuietSimulator } from './support/host';
 
 /** Longer than a refresh interval (250 ms) and an age tick (1 s): a frozen view would have changed by then. */
 const SETTLE_MS = 1500;
@@ -120,11 +120,7 @@ describe('Devices tree and status bar (real host, simulator)', function () {
 
   beforeEach(async () => {
     api = await activeApi();
-    await api.explorer.detach(undefined); // whatever an earlier test left signed in
-    const url = await vscode.commands.executeCommand<string | undefined>('aylaDss.startSimulator');
-    assert.ok(url, 'the simulator started');
-    simulatorUrl = url;
-    await control('POST', 'rate', { eventsPerSecond: 0 }); // only the events this test makes
+    simulatorUrl = await startQuietSimulator(api);
     devices = await demoDevices();
     assert.equal(devices.length, 3, 'the simulator has three demo devices');
   });

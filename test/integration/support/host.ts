@@ -2,6 +2,8 @@
 // runs in the extension host, so tests drive it over HTTP), and a session signed in directly with a
 // simulator account and handed to the extension's explorer (the sign-in prompts have their own tests).
 import { strict as assert } from 'node:assert';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { request } from 'undici';
 import { resolveHosts, type HostClientType } from '../../../src/ayla/hosts';
@@ -34,4 +36,30 @@ export async function attachSimulatorSession(api: ExtensionApi, simulatorUrl: st
   const session = await AylaSession.signIn({ hosts, clientType }, { email, password: 'simulator', appId: 'simulator-app', appSecret: 'simulator-secret' });
   await api.explorer.attach(session, { email, cloudLabel: 'Local simulator', clientType });
   return session;
+}
+
+/**
+ * Starts the extension's simulator with its devices quiet (only the events a test makes), after
+ * detaching whatever session an earlier test left; returns the simulator's URL.
+ */
+export async function startQuietSimulator(api: ExtensionApi): Promise<string> {
+  await api.explorer.detach(undefined);
+  const url = await vscode.commands.executeCommand<string | undefined>('aylaDss.startSimulator');
+  assert.ok(url, 'the simulator started');
+  await simulatorControl(url, 'POST', 'rate', { eventsPerSecond: 0 });
+  return url;
+}
+
+/** Every file below `dir` (none when it does not exist). */
+export function filesUnder(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
 }
