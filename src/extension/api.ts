@@ -7,6 +7,7 @@ import type { EventsTesting } from './eventCommands';
 import type { SubscriptionTesting } from './subscriptionsView';
 import type { EventJsonTesting } from './eventJsonCommands';
 import type { SetValueTesting } from './setValueCommand';
+import type { ChartTesting } from './chartCommands';
 
 export interface ExtensionApi {
   /** Where the built-in simulator listens (`http://127.0.0.1:PORT`), or undefined when it is not running. */
@@ -16,5 +17,5 @@ export interface ExtensionApi {
   /** The live session, streams and device store the views render (tests drive and observe it). */
   readonly explorer: Explorer;
   /** For the integration tests only: see and answer the sign-in prompts, read what the account stored; what the views show. */
-  readonly testing: AccountTesting & ViewTesting & EventsTesting & SubscriptionTesting & EventJsonTesting & SetValueTesting;
+  readonly testing: AccountTesting & ViewTesting & EventsTesting & SubscriptionTesting & EventJsonTesting & SetValueTesting & ChartTesting;
 }

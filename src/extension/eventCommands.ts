@@ -13,6 +13,7 @@ import { EventRecorder, writeEventsFile, type RecordingResult } from './eventRec
 import type { Explorer } from './explorer';
 import type { Notifier } from './notifier';
 import { Prompter, type PromptDriver } from './prompter';
+import { savePath } from './savePath';
 import type { PickItem } from './signInFlow';
 
 export interface EventCommandDependencies {
@@ -52,34 +53,12 @@ export interface EventsTesting {
 }
 
 const TITLE = 'Ayla DSS: Filter Events';
+const EVENTS_FILE = { filters: { 'JSON Lines': ['jsonl'] }, baseName: 'ayla-events', extension: 'jsonl' };
 
 function itemSnapshot(item: vscode.StatusBarItem, visible: boolean): StatusItemSnapshot {
   const tooltip = typeof item.tooltip === 'string' ? item.tooltip : (item.tooltip?.value ?? '');
   const command = typeof item.command === 'string' ? item.command : item.command?.command;
   return { visible, text: item.text, tooltip, command };
-}
-
-/** A file path from a command argument (a Uri or a path) or from the save dialog; undefined when cancelled. */
-async function targetPath(argument: unknown, title: string, notifier: Notifier): Promise<string | undefined> {
-  let uri: vscode.Uri | undefined;
-  if (argument instanceof vscode.Uri) uri = argument;
-  else if (typeof argument === 'string' && argument !== '') uri = vscode.Uri.file(argument);
-  else {
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-    uri = await vscode.window.showSaveDialog({
-      title,
-      saveLabel: title.replace(/…$/, ''),
-      filters: { 'JSON Lines': ['jsonl'], 'All files': ['*'] },
-      ...(folder && { defaultUri: vscode.Uri.joinPath(folder, `ayla-events-${stamp}.jsonl`) }),
-    });
-  }
-  if (!uri) return undefined;
-  if (uri.scheme !== 'file') {
-    void notifier.error(`Events can only be written to a file on this machine's disk, not to ${uri.toString(true)}: choose a local file.`);
-    return undefined;
-  }
-  return uri.fsPath;
 }
 
 function plural(count: number, word: string): string {
@@ -168,7 +147,7 @@ export function registerEventCommands(context: vscode.ExtensionContext, deps: Ev
       void notifier.info(`Already recording events to ${recording.recorder.path}: "Stop Recording" first.`);
       return undefined;
     }
-    const path = await targetPath(argument, 'Record Events to File…', notifier);
+    const path = await savePath(argument, { title: 'Record Events to File…', ...EVENTS_FILE }, notifier);
     if (path === undefined) return undefined;
     let recorder: EventRecorder;
     try {
@@ -217,7 +196,7 @@ export function registerEventCommands(context: vscode.ExtensionContext, deps: Ev
       void notifier.info('No events in memory to export yet: start streaming first.');
       return undefined;
     }
-    const path = await targetPath(argument, 'Export Recent Events…', notifier);
+    const path = await savePath(argument, { title: 'Export Recent Events…', ...EVENTS_FILE }, notifier);
     if (path === undefined) return undefined;
     try {
       const result = await writeEventsFile(path, events);

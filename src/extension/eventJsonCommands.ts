@@ -9,6 +9,7 @@ import { prettyJson, prettyJsonArray, valueToCopy } from './eventJson';
 import { eventPickRow } from './eventPickItems';
 import type { Explorer } from './explorer';
 import type { Notifier } from './notifier';
+import { dsnOf, propertyOf } from './commandTargets';
 import { Prompter, type PromptDriver } from './prompter';
 
 export interface EventJsonDependencies {
@@ -27,19 +28,6 @@ export const PICK_EVENT_LIMIT = 1000;
 const PICK_TITLE = 'Ayla DSS: Pick Event';
 const COPY = 'Copy to Clipboard';
 const INSERT = 'Insert at Cursor';
-
-/** `{dsn}` (a DeviceNode or PropertyNode from the tree menus, or any object with a DSN). */
-function dsnOf(target: unknown): string | undefined {
-  const dsn = (target as { dsn?: unknown } | undefined)?.dsn;
-  return typeof dsn === 'string' && dsn !== '' ? dsn : undefined;
-}
-
-/** `{dsn, name}` of a PropertyNode (or any object with both). */
-function propertyOf(target: unknown): { dsn: string; name: string } | undefined {
-  const dsn = dsnOf(target);
-  const name = (target as { name?: unknown } | undefined)?.name;
-  return dsn !== undefined && typeof name === 'string' && name !== '' ? { dsn, name } : undefined;
-}
 
 /** The leading whitespace of the cursor's line goes in front of every further line, so the JSON sits where it lands. */
 function indentFor(editor: vscode.TextEditor, selection: vscode.Selection, text: string): string {

@@ -12,6 +12,7 @@ import { registerEventCommands } from './eventCommands';
 import { registerSubscriptionsView } from './subscriptionsView';
 import { registerEventJsonCommands } from './eventJsonCommands';
 import { registerSetValueCommand } from './setValueCommand';
+import { registerChartCommands } from './chartCommands';
 import { modelSettings } from './streamingSettings';
 import type { ExtensionApi } from './api';
 
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const subscriptions = registerSubscriptionsView(context, { explorer, notifier });
   const eventJson = registerEventJsonCommands(context, { explorer, notifier });
   const setValue = registerSetValueCommand(context, { explorer, notifier });
+  const charts = registerChartCommands(context, { explorer, notifier, log });
   log.info(`Ayla DSS Explorer ${String(context.extension.packageJSON.version)} activated`);
   if (vscode.workspace.getConfiguration('aylaDss.simulator').get<boolean>('autoStart', false)) {
     void vscode.commands.executeCommand('aylaDss.startSimulator');
@@ -45,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     simulatorUrl: () => simulator.url,
     recentMessages: () => notifier.recent,
     explorer,
-    testing: { ...testing, ...views, ...events, ...subscriptions, ...eventJson, ...setValue },
+    testing: { ...testing, ...views, ...events, ...subscriptions, ...eventJson, ...setValue, ...charts },
   };
 }
 

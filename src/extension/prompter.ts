@@ -35,6 +35,8 @@ export interface PromptDriver {
   current(): PromptView | undefined;
   /** Picks the item with this label in the showing quick pick (makes it active, then the workbench accepts it). */
   pick(label: string): Promise<void>;
+  /** Checks exactly the items with these labels in the showing multi-select quick pick, then the workbench accepts them. */
+  pickMany(labels: readonly string[]): Promise<void>;
   /** Types `value` into the showing input box and the workbench accepts it. */
   enter(value: string): Promise<void>;
   /** Escape: the workbench closes the showing prompt. */
@@ -79,6 +81,27 @@ export class Prompter implements Prompts, vscode.Disposable {
     ]);
   }
 
+  /** A quick pick with check boxes: the checked items' values (maybe none), or undefined when the user escaped. */
+  pickMany<T>(options: Omit<PickOptions<T>, 'step' | 'totalSteps' | 'active'>): Promise<T[] | undefined> {
+    const quickPick = vscode.window.createQuickPick<ItemWithValue>();
+    quickPick.title = options.title;
+    quickPick.placeholder = options.placeholder;
+    quickPick.canSelectMany = true;
+    quickPick.ignoreFocusOut = true;
+    quickPick.matchOnDescription = true;
+    quickPick.matchOnDetail = true;
+    quickPick.items = options.items.map((item) => ({ label: item.label, description: item.description, detail: item.detail, value: item.value }));
+    return this.run<T[]>(quickPick, { quickPick, password: false }, (finish) => [
+      quickPick.onDidAccept(() => {
+        const chosen = quickPick.selectedItems;
+        finish(
+          chosen.map((item) => item.value as T),
+          chosen.map((item) => item.label).join(', '),
+        );
+      }),
+    ]);
+  }
+
   input(options: InputOptions): Promise<string | undefined> {
     const inputBox = vscode.window.createInputBox();
     inputBox.title = options.title;
@@ -115,6 +138,7 @@ export class Prompter implements Prompts, vscode.Disposable {
     next: (timeoutMs = 10_000) => this.next(timeoutMs),
     current: () => (this.active ? this.view(this.active) : undefined),
     pick: (label) => this.answerPick(label),
+    pickMany: (labels) => this.answerPickMany(labels),
     enter: (value) => this.answerInput(value),
     cancel: async () => {
       const active = this.active;
@@ -204,6 +228,16 @@ export class Prompter implements Prompts, vscode.Disposable {
     if (!item) throw new Error(`The quick pick has no item "${label}" (it has ${quickPick.items.map((i) => `"${i.label}"`).join(', ')}).`);
     quickPick.activeItems = [item];
     await this.accept(active, label);
+  }
+
+  private async answerPickMany(labels: readonly string[]): Promise<void> {
+    const active = this.requireActive('quickPick');
+    const quickPick = active.quickPick!;
+    const missing = labels.filter((label) => !quickPick.items.some((i) => i.label === label));
+    if (missing.length > 0) throw new Error(`The quick pick has no item ${missing.map((l) => `"${l}"`).join(', ')} (it has ${quickPick.items.map((i) => `"${i.label}"`).join(', ')}).`);
+    const chosen = quickPick.items.filter((i) => labels.includes(i.label));
+    quickPick.selectedItems = chosen;
+    await this.accept(active, chosen.map((i) => i.label).join(', '));
   }
 
   private async answerInput(value: string): Promise<void> {

@@ -12,6 +12,7 @@ import { describeError } from './describeError';
 import { deviceLabel, formatValue } from './deviceTreeItems';
 import type { Explorer } from './explorer';
 import type { Notifier } from './notifier';
+import { propertyOf } from './commandTargets';
 import { Prompter, type PromptDriver } from './prompter';
 import {
   parseValueArgument,
@@ -54,11 +55,6 @@ function typeHint(property: SettableProperty): string {
     default:
       return property.base_type;
   }
-}
-
-function propertyOf(target: unknown): { dsn: string; name: string } | undefined {
-  const ref = target as { dsn?: unknown; name?: unknown } | undefined;
-  return typeof ref?.dsn === 'string' && ref.dsn !== '' && typeof ref.name === 'string' && ref.name !== '' ? { dsn: ref.dsn, name: ref.name } : undefined;
 }
 
 function lowerFirst(text: string): string {

@@ -335,6 +335,11 @@ export class DeviceStore {
     return true;
   }
 
+  /** Points each property's numeric history keeps (the `aylaDss.history.size` setting). */
+  get historySize(): number {
+    return this.limits.historySize;
+  }
+
   // ── Reading ───────────────────────────────────────────────────────────────────────────────────────
 
   /** All devices, by product name (else DSN), then DSN. The same array until the set or the order changes. */
