@@ -1,9 +1,11 @@
 // Bundles every entry point the project ships or tests:
 //   dist/extension.js      the extension (node, cjs, `vscode` external)
 //   dist/cli.js            the terminal front end (node dist/cli.js …)
+//   dist/webview/chart.js  the chart webview's page script (browser, iife)
+//   dist/webview/uplot.css uPlot's stylesheet for the chart webview (the chart's own CSS is media/chart.css)
 //   dist/test/**.test.js   unit and integration tests, one bundle per test file
 // Flags: --production minifies, drops source maps and skips the tests; --watch rebuilds on change;
-// --outdir=DIR writes the extension and CLI bundles elsewhere (used to package a .vsix in a temp folder).
+// --outdir=DIR writes the extension, CLI and webview bundles elsewhere (used to package a .vsix in a temp folder).
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +43,18 @@ const node = {
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner: { js: '#!/usr/bin/env node' } },
+  {
+    // Runs in the webview under a strict CSP: no eval, one script file, one stylesheet per entry.
+    bundle: true,
+    platform: 'browser',
+    target: 'es2020',
+    format: 'iife',
+    sourcemap: !production,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: { chart: 'src/webview/chartMain.ts', uplot: 'node_modules/uplot/dist/uPlot.min.css' },
+    outdir: join(outdir, 'webview'),
+  },
 ];
 
 if (!production) {

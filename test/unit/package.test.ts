@@ -25,6 +25,7 @@ describe('the packaged .vsix', function () {
     writeFileSync(join(folder, 'secret.ts'), 'export {}');
     execFileSync(process.execPath, ['esbuild.mjs', '--production', `--outdir=${join(folder, 'dist')}`], { cwd: root, stdio: 'pipe' });
     writeFileSync(join(folder, 'dist', 'extension.js.map'), '{}');
+    writeFileSync(join(folder, 'dist', 'webview', 'chart.js.map'), '{}');
     vsix = join(folder, 'ayla-dss-explorer.vsix');
     execFileSync(process.execPath, [join(root, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', vsix], {
       cwd: folder,
@@ -36,9 +37,21 @@ describe('the packaged .vsix', function () {
 
   after(() => rmSync(folder, { recursive: true, force: true }));
 
-  it('contains the manifest, both bundles, the docs and the icons', () => {
+  it('contains the manifest, the bundles, the chart webview, the docs and the icons', () => {
     const names = entries.map((e) => e.name);
-    for (const expected of ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/cli.js', 'extension/README.md', 'extension/LICENSE.txt', 'extension/media/ayla-dss.svg', 'extension/docs/devices-tree.png']) {
+    for (const expected of [
+      'extension/package.json',
+      'extension/dist/extension.js',
+      'extension/dist/cli.js',
+      'extension/dist/webview/chart.js',
+      'extension/dist/webview/uplot.css',
+      'extension/media/chart.css',
+      'extension/README.md',
+      'extension/LICENSE.txt',
+      'extension/media/ayla-dss.svg',
+      'extension/docs/devices-tree.png',
+      'extension/docs/chart.png',
+    ]) {
       assert.ok(names.some((n) => n.toLowerCase() === expected.toLowerCase()), `${expected} in ${names.join(', ')}`);
     }
   });
@@ -54,6 +67,10 @@ describe('the packaged .vsix', function () {
     // Minified: a few hundred lines at most (a dependency's multi-line template literal, like undici's SQL, may keep some).
     const lines = read('extension/dist/extension.js').toString('utf8').split('\n').length;
     assert.ok(lines < 1000, `extension.js is minified (${lines} lines)`);
+    const chart = read('extension/dist/webview/chart.js').toString('utf8');
+    assert.ok(chart.split('\n').length < 50, 'the webview script is minified');
+    assert.doesNotMatch(chart, /sourceMappingURL/, 'and points to no source map');
+    assert.doesNotMatch(chart, /\beval\(|new Function\(/, 'and needs no unsafe-eval');
     const total = entries.reduce((sum, e) => sum + e.size, 0);
     assert.ok(total < 2_000_000, `unpacked size ${total} bytes stays under 2 MB`);
   });

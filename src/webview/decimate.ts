@@ -1,0 +1,133 @@
+// Min/max decimation: what a series looks like at the plot's width, in at most two points per pixel column,
+// so drawing costs depend on the width and not on how many points a series holds. Pure, no DOM.
+
+/** Points of one series as parallel arrays, times ascending (never decreasing). */
+export interface PointArrays {
+  readonly times: ArrayLike<number>;
+  readonly values: ArrayLike<number>;
+}
+
+export interface Decimated {
+  readonly times: Float64Array;
+  readonly values: Float64Array;
+}
+
+/** The first index whose time is ≥ `t` (times.length when none is). */
+export function lowerBound(times: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The first index whose time is > `t` (times.length when none is). */
+export function upperBound(times: ArrayLike<number>, t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The index range [from, to) of the points inside [xMin, xMax] plus one neighbour on each side (the last point
+ * before the range and the first after it), so a line drawn from them reaches both edges of the plot.
+ */
+export function visibleSlice(times: ArrayLike<number>, xMin: number, xMax: number): { from: number; to: number } {
+  if (!(xMax >= xMin)) return { from: 0, to: 0 };
+  const first = lowerBound(times, xMin);
+  const end = upperBound(times, xMax);
+  return { from: Math.max(0, first - 1), to: Math.min(times.length, end + 1) };
+}
+
+/** The visible points (with their two neighbours) copied as they are: the baseline decimation is measured against. */
+export function visibleRaw(points: PointArrays, xMin: number, xMax: number): Decimated {
+  const { from, to } = visibleSlice(points.times, xMin, xMax);
+  return { times: Float64Array.from(slice(points.times, from, to)), values: Float64Array.from(slice(points.values, from, to)) };
+}
+
+function slice(a: ArrayLike<number>, from: number, to: number): ArrayLike<number> {
+  return a instanceof Float64Array ? a.subarray(from, to) : Array.prototype.slice.call(a, from, to) as number[];
+}
+
+/**
+ * The points of a series to draw for the x range [xMin, xMax] on a plot `columns` pixels wide.
+ *
+ * Only the points inside the range count, plus the neighbour on each side (kept as they are, so the line
+ * reaches the edges). When the points inside are more than two per column, each pixel column keeps just its
+ * minimum and its maximum, in time order (one point when they are the same): every spike stays visible and the
+ * output never exceeds 2 × columns + 2 points, however many went in. Otherwise the points are returned unchanged.
+ * Points whose value is not a finite number (NaN) take no part in a column's minimum or maximum.
+ */
+export function decimate(points: PointArrays, xMin: number, xMax: number, columns: number): Decimated {
+  const { times, values } = points;
+  const n = Math.min(times.length, values.length);
+  if (n === 0 || !(xMax >= xMin) || !Number.isFinite(xMin) || !Number.isFinite(xMax)) return { times: new Float64Array(0), values: new Float64Array(0) };
+  const cols = Math.max(1, Math.floor(Number.isFinite(columns) ? columns : 1));
+  const first = lowerBound(times, xMin);
+  const end = Math.min(n, upperBound(times, xMax));
+  const inside = Math.max(0, end - first);
+  const left = first > 0 ? first - 1 : -1;
+  const right = end < n ? end : -1;
+
+  if (inside <= 2 * cols) {
+    const from = left >= 0 ? left : first;
+    const to = right >= 0 ? right + 1 : end;
+    return { times: Float64Array.from(slice(times, from, to)), values: Float64Array.from(slice(values, from, to)) };
+  }
+
+  const outTimes = new Float64Array(2 * cols + 2);
+  const outValues = new Float64Array(2 * cols + 2);
+  let k = 0;
+  const push = (i: number): void => {
+    outTimes[k] = times[i] as number;
+    outValues[k] = values[i] as number;
+    k++;
+  };
+  if (left >= 0) push(left);
+
+  const span = xMax - xMin;
+  const scale = span > 0 ? cols / span : 0;
+  let column = -1;
+  let minIdx = -1;
+  let maxIdx = -1;
+  const flush = (): void => {
+    if (minIdx < 0) return;
+    if (minIdx === maxIdx) push(minIdx);
+    else if (minIdx < maxIdx) {
+      push(minIdx);
+      push(maxIdx);
+    } else {
+      push(maxIdx);
+      push(minIdx);
+    }
+  };
+  for (let i = first; i < end; i++) {
+    const c = Math.min(cols - 1, Math.floor(((times[i] as number) - xMin) * scale));
+    if (c !== column) {
+      flush();
+      column = c;
+      minIdx = -1;
+      maxIdx = -1;
+    }
+    const v = values[i] as number;
+    if (!Number.isFinite(v)) continue;
+    if (minIdx < 0) {
+      minIdx = i;
+      maxIdx = i;
+    } else {
+      if (v < (values[minIdx] as number)) minIdx = i;
+      if (v > (values[maxIdx] as number)) maxIdx = i;
+    }
+  }
+  flush();
+  if (right >= 0) push(right);
+  return { times: outTimes.subarray(0, k), values: outValues.subarray(0, k) };
+}
