@@ -41,6 +41,8 @@ export interface ChartTesting {
   chartPrompts: PromptDriver;
   /** The next chart export is written to this path instead of asking with the save dialog. */
   setNextChartExportPath(path: string): void;
+  /** Does what the panel serializer does after a window reload, with this state (as the page stored it). */
+  restoreChart(state: unknown): void;
 }
 
 const OPEN_TITLE = 'Ayla DSS: Open Chart';
@@ -134,6 +136,8 @@ export function registerChartCommands(context: vscode.ExtensionContext, { explor
     return panel;
   };
 
+  const restore = (webviewPanel: vscode.WebviewPanel, state: unknown): ChartPanel => track(new ChartPanel(webviewPanel, chartStateFrom(state), dependencies));
+
   context.subscriptions.push(
     vscode.commands.registerCommand('aylaDss.chartProperty', async (target?: unknown) => {
       const property = propertyOf(target);
@@ -164,9 +168,7 @@ export function registerChartCommands(context: vscode.ExtensionContext, { explor
       return undefined;
     }),
     vscode.window.registerWebviewPanelSerializer(CHART_VIEW_TYPE, {
-      deserializeWebviewPanel: async (webviewPanel, state: unknown) => {
-        track(new ChartPanel(webviewPanel, chartStateFrom(state), dependencies));
-      },
+      deserializeWebviewPanel: async (webviewPanel, state: unknown) => void restore(webviewPanel, state),
     }),
     { dispose: () => panels.slice().forEach((p) => p.dispose()) },
   );
@@ -178,5 +180,6 @@ export function registerChartCommands(context: vscode.ExtensionContext, { explor
     setNextChartExportPath: (path) => {
       nextExportPath = path;
     },
+    restoreChart: (state) => void restore(createChartWebviewPanel(), state),
   };
 }

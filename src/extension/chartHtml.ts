@@ -44,8 +44,9 @@ export function chartCsp(cspSource: string, nonce: string): string {
 export function chartHtml(inputs: ChartHtmlInputs): string {
   const { cspSource, nonce, scriptUri, styleUris, title } = inputs;
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(nonce)) throw new Error('chartHtml: the nonce must be base64');
-  // A source list that could close the directive or the attribute would weaken the policy.
-  if (cspSource.trim() === '' || /[;,'"<>\r\n]/.test(cspSource)) throw new Error('chartHtml: unexpected characters in cspSource');
+  // A source list that could close the directive or the attribute would weaken the policy (quotes are
+  // fine: VS Code's own is like `'self' https://*.vscode-cdn.net`).
+  if (cspSource.trim() === '' || /[;,"<>\r\n]/.test(cspSource)) throw new Error('chartHtml: unexpected characters in cspSource');
   const styles = styleUris.map((uri) => `    <link rel="stylesheet" href="${escapeHtml(uri)}">`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en">

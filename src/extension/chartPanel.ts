@@ -103,9 +103,11 @@ export class ChartPanel implements vscode.Disposable {
       this.changes.onDidChange(() => this.coalescer.request()),
       webview.onDidReceiveMessage((message: unknown) => void this.received(message)),
       panel.onDidChangeViewState(() => {
-        // A hidden page without retained context is torn down; it says `ready` again when shown.
-        if (!panel.visible) this.ready = false;
+        // Shown again: send the whole picture, never the deltas it missed. A page VS Code tore down while hidden
+        // also says `ready` again when it has reloaded, and gets another snapshot then.
+        if (panel.visible) this.feed.invalidate();
         this.coalescer.setVisible(panel.visible);
+        if (panel.visible) this.coalescer.request();
       }),
       vscode.window.onDidChangeActiveColorTheme(() => this.post({ type: 'theme' })),
       panel.onDidDispose(() => this.dispose()),

@@ -11,7 +11,7 @@ import type { ChartProbe } from '../../src/extension/chartCommands';
 import type { ChartMessageRecord } from '../../src/extension/chartPanel';
 import { ACCOUNTS, DEMO_USER } from '../../src/simulator/catalog';
 import { waitFor } from '../unit/support/waitFor';
-import { activeApi, attachSimulatorSession, simulatorControl, startQuietSimulator } from './support/host';
+import { EXTENSION_ID, activeApi, attachSimulatorSession, simulatorControl, startQuietSimulator } from './support/host';
 
 const WAIT_MS = 15_000;
 const DEMO_UUID = ACCOUNTS.find((a) => a.email === DEMO_USER.email)!.uuid;
@@ -65,7 +65,9 @@ describe('chart (real extension host)', function () {
 
   after(async () => {
     await closeCharts();
-    await api.explorer.detach(session);
+    await api.explorer.detach(undefined);
+    session?.dispose();
+    session = undefined;
   });
 
   it('opens a chart for a decimal property: ready → snapshot of the history → appends of exactly the new points', async () => {
@@ -118,19 +120,21 @@ describe('chart (real extension host)', function () {
     await picking;
 
     await waitFor('the second chart to be ready', () => charts().length === 2 && charts()[1]!.ready, WAIT_MS);
-    assert.deepEqual(charts()[1]!.state.series, [{ dsn, property: 'temperature' }, { dsn, property: 'Blue_LED' }]);
+    // In the order the pick lists them (the tree's order: by display name).
+    assert.deepEqual(charts()[1]!.state.series, [{ dsn, property: 'Blue_LED' }, { dsn, property: 'temperature' }]);
     assert.equal(toView(charts()[1]!, 'snapshot')[0]?.series, 2);
 
     await vscode.commands.executeCommand('aylaDss.chartProperty', { dsn, name: 'counter' });
     await waitFor('the counter to join the chart used last', () => charts()[1]!.state.series.length === 3, WAIT_MS);
     await waitFor('a snapshot with three series', () => toView(charts()[1]!, 'snapshot').some((m) => m.series === 3), WAIT_MS);
-    assert.equal(charts()[1]!.title, 'Chart: Temperature +2');
+    assert.equal(charts()[1]!.title, 'Chart: Blue LED +2');
     assert.equal(charts()[0]!.state.series.length, 1, 'the first chart is unchanged');
   });
 
   it('sends a hidden chart nothing, and a fresh snapshot with what it missed when it is shown again', async () => {
     const index = charts().length - 1;
-    const document = await vscode.workspace.openTextDocument({ content: 'hides the chart' });
+    // A file on disk, not an untitled document: closing it later asks nothing.
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'package.json'));
     await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Active, preview: false });
     await waitFor('the chart to be hidden', () => !charts()[index]!.visible, WAIT_MS);
     const sentBefore = toView(charts()[index]!).length;
@@ -142,8 +146,19 @@ describe('chart (real extension host)', function () {
 
     // "Chart Property" on a charted property only reveals the chart.
     await vscode.commands.executeCommand('aylaDss.chartProperty', { dsn, name: 'temperature' });
-    await waitFor('a fresh snapshot after the page reloads', () => toView(charts()[index]!, 'snapshot').length >= 3 && charts()[index]!.ready, WAIT_MS);
+    await waitFor('a fresh snapshot once shown', () => toView(charts()[index]!, 'snapshot').length >= 3, WAIT_MS);
     const snapshot = toView(charts()[index]!, 'snapshot').at(-1)!;
     assert.equal(snapshot.points, historySize('temperature') + historySize('Blue_LED') + historySize('counter'));
+  });
+
+  it('restores a chart after a window reload with the series, window and pause state the page stored', async () => {
+    const open = charts().length;
+    api.testing.restoreChart({ series: [{ dsn, property: 'counter' }, { dsn, property: 'status' }, { bogus: true }], window: '1h', paused: true });
+    await waitFor('the restored chart to be ready', () => charts().length === open + 1 && charts()[open]!.ready, WAIT_MS);
+    const restored = charts()[open]!;
+    assert.deepEqual(restored.state, { series: [{ dsn, property: 'counter' }, { dsn, property: 'status' }], window: '1h', paused: true });
+    const snapshot = toView(restored, 'snapshot')[0];
+    assert.equal(snapshot?.series, 1, 'the string property is a note, not a series');
+    assert.equal(restored.title, 'Chart: Counter');
   });
 });

@@ -10,7 +10,9 @@ export async function run(): Promise<void> {
   // stringified, so mocha's printf-style "%s" would arrive unformatted: format here first.
   Mocha.reporters.Base.consoleLog = (...args: unknown[]) => console.log(format(...args));
 
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20_000, slow: 2_000 });
+  // AYLA_TEST_GREP runs only the matching tests (while working on one surface).
+  const grep = process.env.AYLA_TEST_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 20_000, slow: 2_000, ...(grep ? { grep } : {}) });
   const files = readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.test.js'))
     .sort();

@@ -65,5 +65,8 @@ describe('webview: chartHtml (CSP and markup)', () => {
     assert.match(a, /^[A-Za-z0-9+/]{24}$/);
     assert.throws(() => page('t', `abc' 'unsafe-inline`), /nonce/);
     assert.throws(() => chartHtml({ cspSource: "x; script-src 'unsafe-eval'", nonce: a, scriptUri: 's', styleUris: [], title: 't' }), /cspSource/);
+    // VS Code's own source list has quoted keywords.
+    const vscodeSource = "'self' https://*.vscode-cdn.net";
+    assert.match(chartHtml({ cspSource: vscodeSource, nonce: a, scriptUri: 's', styleUris: [], title: 't' }), /style-src &#39;self&#39; https:\/\/\*\.vscode-cdn\.net|style-src 'self' https:\/\/\*\.vscode-cdn\.net/);
   });
 });
