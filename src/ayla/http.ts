@@ -3,9 +3,20 @@
 // stream key. Only idempotent calls (GET, DELETE) are retried: a repeated POST could lock an account
 // (five failed sign-ins) or set a value twice.
 import { STATUS_CODES } from 'node:http';
-import { request, type Dispatcher } from 'undici';
+import type * as Undici from 'undici';
+import type { Dispatcher } from 'undici';
 import { AylaApiError, type AylaErrorKind, type AylaService } from './errors';
 import { redactSecrets, redactUrl } from './redact';
+
+/**
+ * undici, loaded on the first request rather than when the extension loads: evaluating it is most of the
+ * bundle's load time (benchmark B6), and activation must not wait for a network stack it does not use yet.
+ */
+let undiciModule: typeof Undici | undefined;
+function undici(): typeof Undici {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (undiciModule ??= require('undici') as typeof Undici);
+}
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
@@ -224,7 +235,7 @@ export class HttpClient {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(new AttemptTimeout()), req.timeoutMs ?? this.options.timeoutMs);
     try {
-      const response = await request(url, { method: req.method, headers, body, signal: controller.signal, dispatcher: this.options.dispatcher });
+      const response = await undici().request(url, { method: req.method, headers, body, signal: controller.signal, dispatcher: this.options.dispatcher });
       const text = await readText(response.body, this.options.maxResponseBytes);
       const status = response.statusCode;
       if (text === undefined) return fail({ kind: 'invalid-response', status, problem: `an answer larger than ${this.options.maxResponseBytes} bytes` });
