@@ -8,8 +8,11 @@ export interface ParsedArgs {
   flags: Map<string, string>;
 }
 
-/** `known` lists the flags that take a value (without `--`); `--help` is always known. */
-export function parseArgs(argv: readonly string[], known: readonly string[], command: string): ParsedArgs {
+/**
+ * `known` lists the flags that take a value (without `--`); `switches` those that take none (their value is
+ * recorded as ''); `--help` is always known.
+ */
+export function parseArgs(argv: readonly string[], known: readonly string[], command: string, switches: readonly string[] = []): ParsedArgs {
   const positionals: string[] = [];
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
@@ -20,8 +23,9 @@ export function parseArgs(argv: readonly string[], known: readonly string[], com
     }
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
-    if (name === 'help') {
-      flags.set('help', '');
+    if (name === 'help' || switches.includes(name)) {
+      if (eq !== -1 && name !== 'help') throw new UsageError(`Flag --${name} takes no value.`);
+      flags.set(name, '');
       continue;
     }
     if (!known.includes(name)) throw new UsageError(`Unknown flag --${name} for "${command}"; run with --help to see the usage.`);

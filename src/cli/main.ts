@@ -18,9 +18,12 @@ Commands:
       List the devices with their properties and current values.
   set DSN PROPERTY VALUE [account options]
       Set a to-device property (checked against its type first) and print the datapoint as JSON.
-  simulator [--port 8080] [--heartbeat-ms N] [--devices N] [--rate N] [--seed N]
+  simulator [--port 8080] [--heartbeat-ms N] [--devices N] [--rate N] [--seed N] [--replay-buffer N]
+            [--quiet] [--stamp-send-time]
       Run the local Ayla cloud simulator on 127.0.0.1 until Ctrl+C (--port 0 = any free port).
-      Prints "listening on http://127.0.0.1:PORT" and the demo account; logs go to stderr.
+      Prints "listening on http://127.0.0.1:PORT" and the demo account; logs go to stderr (none with
+      --quiet). --replay-buffer: events kept per subscription for seq_start replay (default 10000).
+      --stamp-send-time (benchmarks): datapoints carry metadata.sent_mono_ms, the monotonic clock in ms.
   fault <name> [json-args] [--url http://127.0.0.1:8080]
       Switch a fault on in a running simulator and print its JSON answer. Names:
         drop-sockets, stop-heartbeats {"on":true}, garbage {"count":10}, oversized {"bytes":2000000},

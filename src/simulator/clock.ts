@@ -12,3 +12,11 @@ export function aylaTime(ms: number = Date.now()): string {
   }
   return cachedText;
 }
+
+/**
+ * The machine's monotonic clock in ms (µs precision). Linux's CLOCK_MONOTONIC is shared by every process
+ * on the machine, so a benchmark in another process can subtract its own reading from this one.
+ */
+export function monotonicMs(): number {
+  return Math.round(Number(process.hrtime.bigint()) / 1000) / 1000;
+}

@@ -3,7 +3,7 @@
 // to-device value (a datapoint event, then for ack-enabled properties a datapointack a moment later),
 // and the in-process handles tests use to make a device act now.
 import type { Datapoint, DatapointMetadata, DatapointValue, RegistrationType } from '../ayla/wireTypes';
-import { aylaTime } from './clock';
+import { aylaTime, monotonicMs } from './clock';
 import type { SimDevice, SimProperty } from './device';
 import type { Dispatcher } from './dispatcher';
 import {
@@ -65,6 +65,8 @@ export interface DeviceFleetOptions {
   /** The devices flood() takes turns with (the demo user's). */
   floodDevices: SimDevice[];
   log: (line: string) => void;
+  /** Benchmarks: datapoints the devices report carry `metadata.sent_mono_ms` (see monotonicMs) from the moment they are published. */
+  stampSendTime?: boolean;
 }
 
 export class DeviceFleet implements SimulatedDevices {
@@ -199,7 +201,8 @@ export class DeviceFleet implements SimulatedDevices {
     const at = aylaTime();
     const echo = property.definition.direction === 'input';
     property.set(value, at, echo, {});
-    this.options.dispatcher.publish(datapointEvent(device, property, { id: this.options.random.uuid(), at, userUuid: NO_USER, echo, value, metadata: {} }));
+    const metadata: DatapointMetadata = this.options.stampSendTime ? { sent_mono_ms: monotonicMs() } : {};
+    this.options.dispatcher.publish(datapointEvent(device, property, { id: this.options.random.uuid(), at, userUuid: NO_USER, echo, value, metadata }));
   }
 
   private setDeviceOnline(device: SimDevice, online: boolean): void {

@@ -57,6 +57,13 @@ export interface SimulatorOptions {
   accountLockSeconds?: number;
   /** How long a device takes to ack a to-device value on an ack-enabled property; default 200 ms. */
   ackDelayMs?: number;
+  /**
+   * Benchmarks (default false): every datapoint a device reports on its own or through the control plane
+   * carries `"metadata":{"sent_mono_ms":…}`, the machine's monotonic clock in ms when it was published
+   * (written to the sockets in the same turn of the event loop), so a client in another process can
+   * measure its latency.
+   */
+  stampSendTime?: boolean;
 }
 
 export interface DemoCredentials {
@@ -130,6 +137,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ackDelayMs: checkCount('ackDelayMs', options.ackDelayMs ?? 200, 0),
     floodDevices: devices.filter((d) => d.ownerUuid === demoUuid),
     log,
+    stampSendTime: options.stampSendTime ?? false,
   });
   const accessRules = new AccessRules();
   const streams = new StreamServer({ heartbeatMs, heartbeatMissLimit, maxPayloadBytes, dispatcher, faults: switches, counters, log, onProgress: () => progress.notify() });
