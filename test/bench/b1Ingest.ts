@@ -1,0 +1,222 @@
+// B1 — ingest throughput. The simulator (its own process) holds N pre-serialized datapoint frames in one
+// subscription's replay buffer; each repetition streams all of them (seq_start=1) over a real loopback
+// WebSocket, as fast as the socket takes them, to:
+//   baseline  a bare `ws` client that strips the `N|` prefix and JSON.parses each frame;
+//   pipeline  DssStream (frame parse → decode → seq bookkeeping) → the session's and the explorer's event
+//             hops → DeviceStore.apply → the views' coalescers (tree 4/s, event log 10/s, see viewSinks.ts);
+//   ceiling   a `ws` client that only counts frames: what the simulator and the socket can deliver.
+// Both clients get the identical frames (same subscription, same seqs), checked by count, last seq and
+// total payload characters. Throughput = N ÷ (socket open → Nth event handled). Repetitions alternate
+// the order of the clients; figures are medians.
+import WebSocket from 'ws';
+import { Emitter } from '../../src/ayla/emitter';
+import type { DssEvent } from '../../src/ayla/events';
+import { DssStream } from '../../src/ayla/stream';
+import { DeviceStore } from '../../src/model/deviceStore';
+import { benchContext, requireGc, runBenchmark, type BenchResult } from './support/result';
+import { EXTENSION_STORE_DEFAULTS, signInDemo, simulatorHosts } from './support/ayla';
+import { SimulatorProcess } from './support/simulatorProcess';
+import { grouped, median, monotonicMs, sleep } from './support/stats';
+import { ViewSinks } from './support/viewSinks';
+
+interface Run {
+  eventsPerSecond: number;
+  /** Events per second of the client process's CPU time (user + system, all its threads): the cost, whatever else runs on the machine. */
+  eventsPerCpuSecond: number;
+  events: number;
+  lastSeq: number;
+  payloadChars: number;
+  ms: number;
+}
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1e6;
+}
+
+function streamUrl(stream: string, key: string, seqStart?: number): string {
+  return `${stream}?stream_key=${encodeURIComponent(key)}${seqStart !== undefined ? `&seq_start=${seqStart}` : ''}`;
+}
+
+/** Resolves once the socket has closed (the simulator then accepts the next socket on the key). */
+function closed(ws: WebSocket): Promise<void> {
+  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  return new Promise((resolve) => {
+    ws.once('close', () => resolve());
+    ws.close();
+  });
+}
+
+/** The baseline: JSON.parse each frame's payload, nothing else. */
+async function bareClient(stream: string, key: string, n: number, parse: boolean): Promise<Run> {
+  const ws = new WebSocket(streamUrl(stream, key, 1));
+  let start = 0;
+  let cpuStart = process.cpuUsage();
+  let events = 0;
+  let lastSeq = 0;
+  let payloadChars = 0;
+  const done = new Promise<number>((resolve, reject) => {
+    ws.on('open', () => {
+      start = monotonicMs();
+      cpuStart = process.cpuUsage();
+    });
+    ws.on('error', reject);
+    ws.on('message', (data: Buffer) => {
+      if (!parse) {
+        if (data.length > 3 || data.toString() !== '1|Z') events++;
+        if (events === n) resolve(monotonicMs());
+        return;
+      }
+      const text = data.toString('utf8');
+      const payload = text.slice(text.indexOf('|') + 1);
+      if (payload === 'Z') {
+        ws.send('Z');
+        return;
+      }
+      const event = JSON.parse(payload) as { seq: string };
+      events++;
+      payloadChars += payload.length;
+      lastSeq = Number(event.seq);
+      if (events === n) resolve(monotonicMs());
+    });
+  });
+  const end = await done;
+  const cpu = cpuSeconds(cpuStart);
+  await closed(ws);
+  return { eventsPerSecond: (n * 1000) / (end - start), eventsPerCpuSecond: n / cpu, events, lastSeq: parse ? lastSeq : n, payloadChars, ms: end - start };
+}
+
+/** The pipeline, wired as AylaSession and Explorer wire it, with the views' sinks attached. */
+async function pipelineClient(stream: string, key: string, n: number): Promise<Run & { sinks: ViewSinks['stats']; storeEvents: number }> {
+  const store = new DeviceStore({ ...EXTENSION_STORE_DEFAULTS });
+  const sessionEvents = new Emitter<DssEvent>(); // AylaSession.onEvent
+  const explorerEvents = new Emitter<DssEvent>(); // Explorer.onEvent (after the store applied the event)
+  sessionEvents.event((event) => {
+    store.apply(event);
+    explorerEvents.fire(event);
+  });
+  const sinks = new ViewSinks(store, explorerEvents.event);
+  const dss = new DssStream({ eventType: 'datapoint', url: stream, streamKey: key, renewKey: () => Promise.reject(new Error('no renewal in B1')) });
+  dss.onEvent((event) => sessionEvents.fire(event));
+  let start = 0;
+  let cpuStart = process.cpuUsage();
+  let events = 0;
+  let lastSeq = 0;
+  let payloadChars = 0;
+  const done = new Promise<number>((resolve, reject) => {
+    dss.onState((state) => {
+      if (state.kind === 'live') {
+        start = monotonicMs();
+        cpuStart = process.cpuUsage();
+      }
+      else if (state.kind === 'reconnecting' || state.kind === 'failed') reject(new Error(`The pipeline's stream went ${state.kind}: ${'reason' in state ? state.reason : ''}`));
+    });
+    explorerEvents.event((event) => {
+      events++;
+      payloadChars += event.raw.length;
+      lastSeq = event.seq ?? -1;
+      if (events === n) resolve(monotonicMs());
+    });
+  });
+  dss.start();
+  const end = await done;
+  const cpu = cpuSeconds(cpuStart);
+  await dss.stop();
+  sinks.dispose();
+  const stats = dss.stats;
+  if (stats.undecodable || stats.gaps || stats.duplicatesDropped) throw new Error(`The pipeline saw undecodable ${stats.undecodable}, gaps ${stats.gaps}, duplicates ${stats.duplicatesDropped}.`);
+  return { eventsPerSecond: (n * 1000) / (end - start), eventsPerCpuSecond: n / cpu, events, lastSeq, payloadChars, ms: end - start, sinks: { ...sinks.stats }, storeEvents: store.counts.total };
+}
+
+runBenchmark(async () => {
+  const { quick } = benchContext();
+  const gc = requireGc();
+  const n = quick ? 50_000 : 200_000;
+  const repetitions = quick ? 2 : 5;
+  const devices = 100;
+  const sim = await SimulatorProcess.start({ devices, rate: 0, replayBuffer: n });
+  const session = await signInDemo(sim.url);
+  try {
+    const subscription = await session.subscriptions.createSubscription({ eventType: 'datapoint', clientType: 'mobile' });
+    // Fill the subscription's replay buffer: N frames serialized once, in the simulator's process.
+    await sim.control('flood', { count: n });
+    const filled = await sim.stats();
+    if (filled.eventsEmitted !== n || filled.eventsSkipped !== 0) throw new Error(`The flood made ${filled.eventsEmitted} events (wanted ${n}).`);
+    const stream = simulatorHosts(sim.url).stream;
+    const key = subscription.stream_key;
+
+    const baseline: Run[] = [];
+    const pipeline: (Run & { sinks: ViewSinks['stats']; storeEvents: number })[] = [];
+    const ceiling: Run[] = [];
+    const ratios: number[] = [];
+    const cpuRatios: number[] = [];
+    // One warm-up of each (JIT), not counted.
+    await bareClient(stream, key, n, true);
+    await pipelineClient(stream, key, n);
+    for (let rep = 0; rep < repetitions; rep++) {
+      const order = rep % 2 === 0 ? (['baseline', 'pipeline'] as const) : (['pipeline', 'baseline'] as const);
+      let b: Run | undefined;
+      let p: (typeof pipeline)[number] | undefined;
+      for (const which of order) {
+        gc();
+        await sleep(100);
+        if (which === 'baseline') b = await bareClient(stream, key, n, true);
+        else p = await pipelineClient(stream, key, n);
+      }
+      gc();
+      await sleep(100);
+      ceiling.push(await bareClient(stream, key, n, false));
+      for (const run of [b!, p!]) {
+        if (run.events !== n || run.lastSeq !== n) throw new Error(`Repetition ${rep + 1}: ${run.events} events up to seq ${run.lastSeq}, wanted ${n} (lost > 0).`);
+      }
+      if (b!.payloadChars !== p!.payloadChars) throw new Error(`Repetition ${rep + 1}: the clients got different frames (${b!.payloadChars} vs ${p!.payloadChars} payload characters).`);
+      if (p!.storeEvents !== n) throw new Error(`Repetition ${rep + 1}: the store applied ${p!.storeEvents} events, wanted ${n}.`);
+      baseline.push(b!);
+      pipeline.push(p!);
+      ratios.push(p!.eventsPerSecond / b!.eventsPerSecond);
+      cpuRatios.push(p!.eventsPerCpuSecond / b!.eventsPerCpuSecond);
+    }
+    const after = await sim.stats();
+    const pipelineRate = median(pipeline.map((r) => r.eventsPerSecond));
+    const baselineRate = median(baseline.map((r) => r.eventsPerSecond));
+    const ceilingRate = median(ceiling.map((r) => r.eventsPerSecond));
+    const ratio = median(ratios);
+    const cpuRatio = median(cpuRatios);
+    return {
+      id: 'B1',
+      title: 'Ingest throughput',
+      rows: [
+        {
+          id: 'B1',
+          what: `ingest: socket → parse → decode → store → views (${grouped(n)} frames × ${repetitions})`,
+          measured: `${grouped(pipelineRate)} ev/s`,
+          baseline: `${grouped(baselineRate)} ev/s (bare ws + JSON.parse)`,
+          ratio,
+          budget: '≥ 0.75 × baseline',
+          pass: ratio >= 0.75,
+          values: { pipelineEventsPerSecond: pipelineRate, baselineEventsPerSecond: baselineRate, ceilingEventsPerSecond: ceilingRate, ratioOfMedians: pipelineRate / baselineRate, cpuRatio, pipelineEventsPerCpuSecond: median(pipeline.map((r) => r.eventsPerCpuSecond)), baselineEventsPerCpuSecond: median(baseline.map((r) => r.eventsPerCpuSecond)) },
+        },
+      ],
+      notes: [
+        `B1: ${grouped(n)} datapoint frames per repetition (${devices} devices), replayed from one subscription so both clients get identical frames; lost = 0 checked in every repetition (count, last seq, payload characters).`,
+        `B1: the simulator alone (a client that only counts frames) delivers ${grouped(ceilingRate)} ev/s, ${(ceilingRate / baselineRate).toFixed(2)} × the baseline: the simulator is not the bottleneck.`,
+        `B1: ratio = median of the ${repetitions} per-repetition ratios (pipeline and baseline measured back to back, order alternating); ratio of the medians ${(pipelineRate / baselineRate).toFixed(2)}; per CPU-second of the client process (independent of what else the machine runs) ${cpuRatio.toFixed(2)}.`,
+      ],
+      details: {
+        frames: n,
+        repetitions,
+        baseline,
+        pipeline,
+        ceiling,
+        ratios,
+        cpuRatios,
+        simulatorEventsSent: after.eventsSent,
+        simulatorEventsSkipped: after.eventsSkipped,
+      },
+    } satisfies BenchResult;
+  } finally {
+    await session.signOut().catch(() => undefined);
+    session.dispose();
+    await sim.stop();
+  }
+});
