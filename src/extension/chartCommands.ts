@@ -16,6 +16,7 @@ import type { Notifier } from './notifier';
 import { Prompter, type PromptDriver } from './prompter';
 import { savePath } from './savePath';
 import type { PickItem } from './signInFlow';
+import { plural } from './plural';
 
 export interface ChartDependencies {
   explorer: Explorer;
@@ -47,6 +48,7 @@ export interface ChartTesting {
 
 const OPEN_TITLE = 'Ayla DSS: Open Chart';
 
+
 export function registerChartCommands(context: vscode.ExtensionContext, { explorer, notifier, log }: ChartDependencies): ChartTesting {
   const store = explorer.store;
   const prompter = new Prompter();
@@ -71,7 +73,7 @@ export function registerChartCommands(context: vscode.ExtensionContext, { explor
         items.push({
           label: `${property.displayName} · ${deviceName(store, device.dsn)}`,
           description: device.dsn,
-          detail: `${property.baseType} · ${formatValue(property.baseType, property.value)} · ${store.history(device.dsn, property.name)?.size ?? 0} points retained`,
+          detail: `${property.baseType} · ${formatValue(property.baseType, property.value)} · ${plural(store.history(device.dsn, property.name)?.size ?? 0, 'point')} retained`,
           value: ref,
         });
       }
@@ -86,8 +88,9 @@ export function registerChartCommands(context: vscode.ExtensionContext, { explor
       void notifier.info(`Nothing to chart: ${why}.`);
       return undefined;
     }
-    const skipped = uncharted > 0 ? ` (${uncharted} string or untyped ${uncharted === 1 ? 'property is' : 'properties are'} not listed: only numbers and booleans are charted)` : '';
-    return prompter.pickMany({ title, placeholder: `Check the properties to chart${skipped}`, items });
+    // Short enough to fit the quick pick's input; the full reason is in the tooltip of a string property's chart refusal.
+    const skipped = uncharted > 0 ? ` (${uncharted} not listed: strings can't be charted)` : '';
+    return prompter.pickMany({ title, placeholder: `Check numbers and booleans to chart${skipped}`, items });
   };
 
   const saveExport: ChartPanelDependencies['saveExport'] = async (panel, format, content) => {

@@ -15,6 +15,7 @@ import type { Notifier } from './notifier';
 import { Prompter, type PromptDriver } from './prompter';
 import { savePath } from './savePath';
 import type { PickItem } from './signInFlow';
+import { plural } from './plural';
 
 export interface EventCommandDependencies {
   explorer: Explorer;
@@ -61,9 +62,6 @@ function itemSnapshot(item: vscode.StatusBarItem, visible: boolean): StatusItemS
   return { visible, text: item.text, tooltip, command };
 }
 
-function plural(count: number, word: string): string {
-  return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
-}
 
 export function registerEventCommands(context: vscode.ExtensionContext, deps: EventCommandDependencies): EventsTesting {
   const { explorer, notifier, log } = deps;

@@ -20,6 +20,7 @@ import type { ExplorerState } from './explorerState';
 import type { Notifier } from './notifier';
 import { leftoverSubscriptions, sortSubscriptions, subscriptionItem, subscriptionOrigin, type SubscriptionOrigin } from './subscriptionItems';
 import { rowOf, toTreeItem, type TreeItemRow } from './treeItem';
+import { plural } from './plural';
 
 export const SIGNED_OUT_MESSAGE = 'Sign in to see the subscriptions of your Ayla account.';
 export const EMPTY_MESSAGE = 'No subscriptions on this account.';
@@ -328,7 +329,3 @@ function isNode(value: unknown): value is SubscriptionNode {
   return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'subscription' && typeof (value as SubscriptionNode).subscription?.id === 'number';
 }
 
-/** `1 leftover subscription`, `3 leftover subscriptions`. */
-function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${count} ${count === 1 ? singular : pluralForm}`;
-}

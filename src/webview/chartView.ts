@@ -37,6 +37,8 @@ export class ChartView {
   private plot: uPlot | undefined;
   private range: [number, number] = [0, 1];
   private panning: { startX: number; min: number; max: number } | undefined;
+  /** Points each series has in the drawn data: sparse series get a marker on each point (one point draws no line). */
+  private pointCounts: number[] = [];
 
   constructor(
     private readonly container: HTMLElement,
@@ -103,7 +105,7 @@ export class ChartView {
             scale: s.boolean ? 'b' : 'y',
             spanGaps: true,
             paths: s.step ? uPlot.paths.stepped?.({ align: 1 }) : uPlot.paths.linear?.(),
-            points: { size: 5, fill: theme.background, stroke: s.color },
+            points: { size: 5, fill: theme.background, stroke: s.color, show: (u: uPlot, index: number) => this.marksPoints(u, index) },
           }),
         ),
       ],
@@ -124,6 +126,7 @@ export class ChartView {
   /** Draws `x`/`ys` (aligned) over the x range [min, max] (ms). */
   setData(x: readonly number[], ys: readonly (readonly (number | null)[])[], min: number, max: number): void {
     this.range = [min, max];
+    this.pointCounts = ys.map((y) => y.reduce<number>((n, v) => (v === null ? n : n + 1), 0));
     this.plot?.setData([x, ...ys] as unknown as uPlot.AlignedData, true);
   }
 
@@ -185,6 +188,12 @@ export class ChartView {
   destroy(): void {
     this.plot?.destroy();
     this.plot = undefined;
+  }
+
+  /** A marker on every point when the series' points are far apart (at least ~12 px each on average). */
+  private marksPoints(u: uPlot, seriesIndex: number): boolean {
+    const count = this.pointCounts[seriesIndex - 1] ?? 0;
+    return count > 0 && count <= Math.max(1, u.width / 12);
   }
 
   private size(): { width: number; height: number } {

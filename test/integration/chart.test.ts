@@ -115,7 +115,7 @@ describe('chart (real extension host)', function () {
     const led = `Blue LED · ${deviceName}`;
     assert.ok(labels.includes(temperature) && labels.includes(led) && labels.includes(`Counter · ${deviceName}`), labels.join(', '));
     assert.ok(!labels.some((l) => l.startsWith('Status ') || l.startsWith('Log ') || l.startsWith('Snapshot ')), 'strings, messages and files are not offered');
-    assert.match(prompt.placeholder ?? '', /not listed: only numbers and booleans are charted/);
+    assert.match(prompt.placeholder ?? '', /^Check numbers and booleans to chart \(\d+ not listed: strings can't be charted\)$/);
     await api.testing.chartPrompts.pickMany([temperature, led]);
     await picking;
 

@@ -11,6 +11,9 @@ import type { ChartState, SeriesInfo, ViewMessage } from '../../../src/webview/p
 import type { ChartStats } from '../../../src/webview/stats';
 import { waitFor } from './waitFor';
 
+/** Generous: a loaded 2-CPU machine can take seconds to start Chromium's renderer; waits end as soon as the page is there. */
+const PAGE_WAIT_MS = 20_000;
+
 /** The variables of VS Code's Dark Modern theme that the chart uses. */
 export const DARK_THEME: Readonly<Record<string, string>> = {
   '--vscode-editor-background': '#1f1f1f',
@@ -177,7 +180,7 @@ export async function startChartHarness(): Promise<ChartHarness> {
     await page.addInitScript(initScript, options.chartOptions ?? null);
     await page.goto(`${origin}/page/${id}.html`);
     const posted = (): Promise<ViewMessage[]> => page.evaluate(() => (window as unknown as { __posted: ViewMessage[] }).__posted.slice());
-    await waitFor('the page to post ready', async () => (await posted()).some((m) => m.type === 'ready'));
+    await waitFor('the page to post ready', async () => (await posted()).some((m) => m.type === 'ready'), PAGE_WAIT_MS);
     const stats = (): Promise<ChartStats> => page.evaluate(() => ({ ...(globalThis.aylaChartStats as ChartStats) }));
     const send = (message: unknown): Promise<void> =>
       page.evaluate((m) => {
@@ -207,12 +210,12 @@ export async function startChartHarness(): Promise<ChartHarness> {
           window: extra.window ?? '10m',
           paused: extra.paused ?? false,
         });
-        await waitFor('a draw after the snapshot', async () => (await stats()).draws > before);
+        await waitFor('a draw after the snapshot', async () => (await stats()).draws > before, PAGE_WAIT_MS);
       },
       drawn: (after) => waitFor(`more than ${after} draws`, async () => {
         const s = await stats();
         return s.draws > after ? s : undefined;
-      }),
+      }, PAGE_WAIT_MS),
       probe: (rgb, tolerance = 8) =>
         page.evaluate(
           ({ rgb, tolerance }) => {

@@ -7,6 +7,11 @@ import type { ChartState, ExportCsvMessage, ExportPngMessage, ViewMessage } from
 import { DARK_THEME, seriesInfo, startChartHarness, type ChartHarness, type ChartPage, type SeriesSpec } from '../support/chartPage';
 import { waitFor } from '../support/waitFor';
 
+/** Page waits end as soon as the page is there; generous because a loaded 2-CPU machine renders slowly. */
+function pageWait<T>(what: string, check: () => Promise<T | undefined | false>): Promise<T> {
+  return waitFor(what, check, 20_000, 20);
+}
+
 const BLUE: [number, number, number] = [0x37, 0x94, 0xff]; // --vscode-charts-blue of DARK_THEME
 const RED: [number, number, number] = [0xf1, 0x4c, 0x4c]; // --vscode-charts-red
 
@@ -29,7 +34,7 @@ async function assertClean(p: ChartPage): Promise<void> {
 }
 
 async function lastPosted<T extends ViewMessage>(p: ChartPage, match: (m: ViewMessage) => m is T): Promise<T> {
-  return waitFor('a posted message', async () => (await p.posted()).filter(match).at(-1));
+  return pageWait('a posted message', async () => (await p.posted()).filter(match).at(-1));
 }
 
 describe('webview chart page (Chromium)', function () {
@@ -115,8 +120,8 @@ describe('webview chart page (Chromium)', function () {
       await p.send({ type: 'append', points: [{ id: 'a', times: [start + i], values: [100 + i] }, { id: 'nobody', times: [start + i], values: [1] }] });
     }
     await p.send({ type: 'append', points: [{ id: 'b', times: [start + 30], values: [1] }] });
-    await waitFor('the legend to show 120', async () => (await p!.page.locator('.legend-row').nth(0).locator('.value').textContent()) === '120');
-    await waitFor('the boolean to show true', async () => (await p!.page.locator('.legend-row').nth(1).locator('.value').textContent()) === 'true');
+    await pageWait('the legend to show 120', async () => (await p!.page.locator('.legend-row').nth(0).locator('.value').textContent()) === '120');
+    await pageWait('the boolean to show true', async () => (await p!.page.locator('.legend-row').nth(1).locator('.value').textContent()) === 'true');
     const stats = await p.stats();
     assert.equal(stats.appendsReceived, 21);
     assert.equal(stats.pointsStored, a.times.length + 21);
@@ -130,7 +135,7 @@ describe('webview chart page (Chromium)', function () {
     await p.snapshot([{ info: seriesInfo('a', 'Dev', 'Temp'), times, values: times.map((_, i) => i) }], { capacity: 50 });
     assert.equal((await p.stats()).pointsStored, 50);
     for (let i = 0; i < 30; i++) await p.send({ type: 'append', points: [{ id: 'a', times: [now + i], values: [i] }] });
-    await waitFor('30 appends', async () => (await p!.stats()).appendsReceived === 30);
+    await pageWait('30 appends', async () => (await p!.stats()).appendsReceived === 30);
     assert.equal((await p.stats()).pointsStored, 50);
     await assertClean(p);
   });
@@ -227,7 +232,7 @@ describe('webview chart page (Chromium)', function () {
     const frozen = (await p.stats()).draws;
     const now = Date.now();
     for (let i = 0; i < 5; i++) await p.send({ type: 'append', points: [{ id: 'a', times: [now + 100 + i], values: [50 + i] }] });
-    await waitFor('the paused status to count 5 new points', async () => (await p!.page.locator('.status').textContent()) === 'Paused · 5 new points');
+    await pageWait('the paused status to count 5 new points', async () => (await p!.page.locator('.status').textContent()) === 'Paused · 5 new points');
     await p.page.waitForTimeout(1200); // longer than the follow tick
     assert.equal((await p.stats()).draws, frozen, 'no redraw while paused');
     assert.notEqual(await p.page.locator('.legend-row').nth(0).locator('.value').textContent(), '54');
@@ -235,7 +240,7 @@ describe('webview chart page (Chromium)', function () {
     await p.page.getByRole('button', { name: 'Resume' }).click();
     assert.deepEqual(await lastPosted(p, (m): m is ViewMessage => m.type === 'pause'), { type: 'pause', paused: false });
     await p.drawn(frozen);
-    await waitFor('the legend to catch up', async () => (await p!.page.locator('.legend-row').nth(0).locator('.value').textContent()) === '54');
+    await pageWait('the legend to catch up', async () => (await p!.page.locator('.legend-row').nth(0).locator('.value').textContent()) === '54');
     assert.equal((await p.state())?.paused, false);
     await assertClean(p);
   });
@@ -249,17 +254,17 @@ describe('webview chart page (Chromium)', function () {
     const box = (await over.boundingBox())!;
     await p.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await p.page.mouse.wheel(0, -200);
-    await waitFor('following to stop', async () => (await follow.getAttribute('aria-pressed')) === 'false');
+    await pageWait('following to stop', async () => (await follow.getAttribute('aria-pressed')) === 'false');
     await over.dblclick();
-    await waitFor('following to resume', async () => (await follow.getAttribute('aria-pressed')) === 'true');
+    await pageWait('following to resume', async () => (await follow.getAttribute('aria-pressed')) === 'true');
     await p.page.mouse.move(box.x + 100, box.y + 50);
     await p.page.mouse.down();
     await p.page.mouse.move(box.x + 300, box.y + 60, { steps: 5 });
     await p.page.mouse.up();
-    await waitFor('following to stop after drag-select', async () => (await follow.getAttribute('aria-pressed')) === 'false');
+    await pageWait('following to stop after drag-select', async () => (await follow.getAttribute('aria-pressed')) === 'false');
     assert.match((await p.page.locator('.status').textContent()) ?? '', /Zoomed/);
     await follow.click();
-    await waitFor('following to resume', async () => (await follow.getAttribute('aria-pressed')) === 'true');
+    await pageWait('following to resume', async () => (await follow.getAttribute('aria-pressed')) === 'true');
     await assertClean(p);
   });
 
@@ -270,15 +275,15 @@ describe('webview chart page (Chromium)', function () {
     assert.deepEqual(await lastPosted(p, (m): m is ViewMessage => m.type === 'removeSeries'), { type: 'removeSeries', id: 'b' });
     assert.equal(await p.page.locator('.legend-row').count(), 1);
     assert.deepEqual((await p.state())?.series, [{ dsn: 'AC000W00000000a', property: 'temperature' }]);
-    await waitFor('the removed series to leave the picture', async () => (await p!.probe(RED)).matching === 0);
+    await pageWait('the removed series to leave the picture', async () => (await p!.probe(RED)).matching === 0);
     assert.ok((await p.probe(BLUE)).matching > 100);
     // Clicking a name hides its series (and shows it again).
     const name = p.page.locator('.legend-name');
     await name.click();
     assert.equal(await name.getAttribute('aria-pressed'), 'false');
-    await waitFor('the hidden series to leave the picture', async () => (await p!.probe(BLUE)).matching === 0);
+    await pageWait('the hidden series to leave the picture', async () => (await p!.probe(BLUE)).matching === 0);
     await name.click();
-    await waitFor('the series to come back', async () => (await p!.probe(BLUE)).matching > 100);
+    await pageWait('the series to come back', async () => (await p!.probe(BLUE)).matching > 100);
     await p.page.getByRole('button', { name: 'Add Series…' }).click();
     assert.deepEqual(await lastPosted(p, (m): m is ViewMessage => m.type === 'addSeries'), { type: 'addSeries' });
     await assertClean(p);
@@ -328,7 +333,7 @@ describe('webview chart page (Chromium)', function () {
       sheet.insertRule(':root { --vscode-charts-blue: #ff00ff; }', sheet.cssRules.length);
       document.body.classList.add('vscode-light');
     });
-    await waitFor('the body class change to re-read the colours', async () => (await p!.stats()).colors[0] === '#ff00ff');
+    await pageWait('the body class change to re-read the colours', async () => (await p!.stats()).colors[0] === '#ff00ff');
     await assertClean(p);
   });
 
@@ -348,7 +353,7 @@ describe('webview chart page (Chromium)', function () {
     );
     const next = Math.round((21.4 + 1.1 * Math.sin(1 / 70) + 0.4 * Math.sin(1 / 23)) * 100) / 100;
     await p.send({ type: 'append', points: [{ id: 'a', times: [Date.now()], values: [next] }] });
-    await waitFor('the appended value', async () => (await p!.page.locator('.legend-row').nth(0).locator('.value').textContent()) === String(next));
+    await pageWait('the appended value', async () => (await p!.page.locator('.legend-row').nth(0).locator('.value').textContent()) === String(next));
     const shot = await p.page.screenshot();
     assert.ok(shot.length > 10_000, 'a real picture');
     if (process.env.AYLA_CHART_SCREENSHOT) writeFileSync(join(process.cwd(), 'docs', 'chart.png'), shot);
