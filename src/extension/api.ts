@@ -17,5 +17,11 @@ export interface ExtensionApi {
   /** The live session, streams and device store the views render (tests drive and observe it). */
   readonly explorer: Explorer;
   /** For the integration tests only: see and answer the sign-in prompts, read what the account stored; what the views show. */
-  readonly testing: AccountTesting & ViewTesting & EventsTesting & SubscriptionTesting & EventJsonTesting & SetValueTesting & ChartTesting;
+  readonly testing: AccountTesting & ViewTesting & EventsTesting & SubscriptionTesting & EventJsonTesting & SetValueTesting & ChartTesting & BenchTesting;
+}
+
+/** For the benchmarks only (test/bench, B3). */
+export interface BenchTesting {
+  /** Off: every view refreshes once per event (the peers' way), as the baseline coalescing is measured against. */
+  setCoalescing(enabled: boolean): void;
 }

@@ -33,6 +33,17 @@ export interface CoalescerOptions {
   paused?: boolean;
 }
 
+/**
+ * Off only for the B3 benchmark's baseline (test/bench): every request then flushes at once — one tree
+ * refresh and one channel append per event, the way the peers do it — so the benchmark can show what
+ * coalescing buys in the same run. The extension never turns it off.
+ */
+let coalescing = true;
+
+export function setCoalescing(enabled: boolean): void {
+  coalescing = enabled;
+}
+
 /** Why a flush runs: something was requested, or only the periodic tick came round. */
 export type FlushReason = 'request' | 'periodic';
 
@@ -81,6 +92,11 @@ export class Coalescer {
   /** Something changed: flush soon (within the rate cap), or when the view is active again. */
   request(): void {
     this.dirty = true;
+    if (!coalescing && this.active) {
+      this.cancel();
+      this.run();
+      return;
+    }
     this.schedule();
   }
 

@@ -15,6 +15,7 @@ import { registerSetValueCommand } from './setValueCommand';
 import { registerChartCommands } from './chartCommands';
 import { modelSettings } from './streamingSettings';
 import type { ExtensionApi } from './api';
+import { setCoalescing } from './coalescer';
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = vscode.window.createOutputChannel('Ayla DSS', { log: true });
@@ -47,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     simulatorUrl: () => simulator.url,
     recentMessages: () => notifier.recent,
     explorer,
-    testing: { ...testing, ...views, ...events, ...subscriptions, ...eventJson, ...setValue, ...charts },
+    testing: { ...testing, ...views, ...events, ...subscriptions, ...eventJson, ...setValue, ...charts, setCoalescing },
   };
 }
 

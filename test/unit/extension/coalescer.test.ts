@@ -1,6 +1,6 @@
 // The refresh scheduler the Devices tree runs on: rate cap, hidden, paused, catch-up, periodic ticks.
 import { strict as assert } from 'node:assert';
-import { Coalescer, type FlushReason, type Timers } from '../../../src/extension/coalescer';
+import { Coalescer, setCoalescing, type FlushReason, type Timers } from '../../../src/extension/coalescer';
 
 /** A clock that moves only when the test says, running due timers in order. */
 class FakeTimers implements Timers {
@@ -192,5 +192,23 @@ describe('extension: coalescer', () => {
   it('rejects a rate that is not positive', () => {
     assert.throws(() => new Coalescer(() => undefined, { maxPerSecond: 0 }), RangeError);
     assert.throws(() => new Coalescer(() => undefined, { maxPerSecond: 4, periodicMs: 0 }), RangeError);
+  });
+
+  it('flushes on every request when coalescing is switched off (the B3 benchmark baseline), but never while hidden', () => {
+    const { timers, flushes, coalescer } = setup();
+    setCoalescing(false);
+    try {
+      for (let i = 0; i < 10; i++) coalescer.request();
+      assert.equal(flushes.length, 10, 'one flush per request');
+      coalescer.setVisible(false);
+      coalescer.request();
+      assert.equal(flushes.length, 10);
+      assert.equal(timers.scheduled, 0);
+    } finally {
+      setCoalescing(true);
+    }
+    coalescer.setVisible(true);
+    timers.advance(0);
+    assert.equal(flushes.length, 11, 'the hidden request is flushed once shown, coalesced again');
   });
 });
