@@ -29,6 +29,11 @@ export interface ResolveHostsOptions {
   baseUrl?: string;
   /** Per service; applied after the table or `baseUrl`. A bare host name means https/wss. */
   overrides?: HostOverrides;
+  /**
+   * Let http/ws reach hosts other than loopback (the user's explicit choice, e.g. a test proxy on their own
+   * network). Default false: tokens and stream keys would travel in clear text.
+   */
+  allowInsecure?: boolean;
 }
 
 interface DssHosts {
@@ -111,12 +116,13 @@ export function knownRegionDeployments(): string[] {
 /** The hosts to talk to; throws a RangeError with a sentence saying what is wrong and what is valid. */
 export function resolveHosts(options: ResolveHostsOptions): AylaHosts {
   const { clientType } = options;
+  const insecure = options.allowInsecure === true;
   if (clientType !== 'cloud' && clientType !== 'mobile') {
     throw new RangeError(`Unknown client type "${String(clientType)}": use "cloud" or "mobile".`);
   }
   let hosts: AylaHosts;
   if (options.baseUrl !== undefined && options.baseUrl.trim() !== '') {
-    const base = parseServiceUrl('baseUrl', options.baseUrl, 'http');
+    const base = parseServiceUrl('baseUrl', options.baseUrl, 'http', insecure);
     hosts = { user: base, device: base, dssRest: base, stream: `${toWebSocket(base)}/stream` };
   } else {
     const row = findRow(options.region, options.deployment);
@@ -126,9 +132,9 @@ export function resolveHosts(options: ResolveHostsOptions): AylaHosts {
   const overrides = options.overrides ?? {};
   for (const service of ['user', 'device', 'dssRest'] as const) {
     const value = overrides[service];
-    if (value !== undefined && value.trim() !== '') hosts[service] = parseServiceUrl(`${service} override`, value, 'http');
+    if (value !== undefined && value.trim() !== '') hosts[service] = parseServiceUrl(`${service} override`, value, 'http', insecure);
   }
-  if (overrides.stream !== undefined && overrides.stream.trim() !== '') hosts.stream = parseStreamUrl(overrides.stream);
+  if (overrides.stream !== undefined && overrides.stream.trim() !== '') hosts.stream = parseStreamUrl(overrides.stream, insecure);
   return hosts;
 }
 
@@ -153,7 +159,7 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 /** `https://host[:port][/prefix]` without a trailing slash; a bare host name means https. */
-function parseServiceUrl(what: string, raw: string, family: 'http' | 'ws'): string {
+function parseServiceUrl(what: string, raw: string, family: 'http' | 'ws', allowInsecure: boolean): string {
   const secure = family === 'http' ? 'https:' : 'wss:';
   const plain = family === 'http' ? 'http:' : 'ws:';
   const text = raw.trim();
@@ -169,9 +175,9 @@ function parseServiceUrl(what: string, raw: string, family: 'http' | 'ws'): stri
   if (url.protocol !== secure && url.protocol !== plain) {
     throw new RangeError(`The ${what} "${text}" must start with ${secure}// (or ${plain}// for a loopback host).`);
   }
-  if (url.protocol === plain && !isLoopbackHost(url.hostname)) {
+  if (url.protocol === plain && !isLoopbackHost(url.hostname) && !allowInsecure) {
     throw new RangeError(
-      `The ${what} "${text}" uses unencrypted ${plain.slice(0, -1)}: only loopback hosts (127.0.0.1, localhost, [::1]) may; use ${secure}// for ${url.hostname}.`,
+      `The ${what} "${text}" uses unencrypted ${plain.slice(0, -1)}, which would send tokens and stream keys in clear text: use ${secure}// for ${url.hostname} (only loopback hosts may use ${plain}//, unless you allow it with the setting aylaDss.allowInsecureHosts).`,
     );
   }
   const path = url.pathname.replace(/\/+$/, '');
@@ -179,10 +185,10 @@ function parseServiceUrl(what: string, raw: string, family: 'http' | 'ws'): stri
 }
 
 /** The stream override: a full ws(s) URL, an http(s) URL (converted), or a bare host (→ wss://host/stream). */
-function parseStreamUrl(raw: string): string {
+function parseStreamUrl(raw: string, allowInsecure: boolean): string {
   const text = raw.trim();
   const converted = /^https?:\/\//i.test(text) ? toWebSocket(text) : text;
-  const url = parseServiceUrl('stream override', converted, 'ws');
+  const url = parseServiceUrl('stream override', converted, 'ws', allowInsecure);
   // A URL without a path means the usual endpoint.
   return /^wss?:\/\/[^/]+$/.test(url) ? `${url}/stream` : url;
 }

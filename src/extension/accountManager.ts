@@ -183,7 +183,7 @@ export class AccountManager implements vscode.Disposable {
 
     let hosts: AylaHosts;
     try {
-      hosts = cloudHosts(cloud, clientType, { overrides: hostOverrides(config.get('hosts')) });
+      hosts = cloudHosts(cloud, clientType, { overrides: hostOverrides(config.get('hosts')), allowInsecure: config.get('allowInsecureHosts') === true });
     } catch (error) {
       // A bad aylaDss.hosts value: say which and offer the setting.
       const message = `Sign-in failed: ${describeError(error)}; fix the setting aylaDss.hosts.`;
@@ -271,6 +271,7 @@ export class AccountManager implements vscode.Disposable {
       hosts = cloudHosts(cloud, account.clientType, {
         overrides: hostOverrides(vscode.workspace.getConfiguration('aylaDss').get('hosts')),
         simulatorUrl: account.baseUrl,
+        allowInsecure: vscode.workspace.getConfiguration('aylaDss').get('allowInsecureHosts') === true,
       });
     } catch (error) {
       // The tokens are not stale; the setting is wrong. Keep them for when it is fixed.

@@ -84,12 +84,13 @@ export function hostOverrides(setting: unknown): HostOverrides {
 /**
  * The hosts for a cloud choice. A real cloud takes the host table plus the overrides; the simulator takes
  * its own URL for every service and ignores the overrides (they name a real cloud's vanity hosts).
- * Throws resolveHosts' RangeError (one sentence) for a bad override.
+ * Throws resolveHosts' RangeError (one sentence) for a bad override. `allowInsecure` is the setting
+ * aylaDss.allowInsecureHosts: http/ws overrides to hosts other than loopback.
  */
-export function cloudHosts(cloud: Cloud, clientType: HostClientType, options: { overrides?: HostOverrides; simulatorUrl?: string }): AylaHosts {
+export function cloudHosts(cloud: Cloud, clientType: HostClientType, options: { overrides?: HostOverrides; simulatorUrl?: string; allowInsecure?: boolean }): AylaHosts {
   if (cloud.kind === 'simulator') {
     if (!options.simulatorUrl) throw new RangeError('The local simulator is not running: run "Ayla DSS: Try the Local Simulator".');
     return resolveHosts({ region: 'us', deployment: 'field', clientType, baseUrl: options.simulatorUrl });
   }
-  return resolveHosts({ region: cloud.region, deployment: cloud.deployment, clientType, overrides: options.overrides ?? {} });
+  return resolveHosts({ region: cloud.region, deployment: cloud.deployment, clientType, overrides: options.overrides ?? {}, allowInsecure: options.allowInsecure === true });
 }

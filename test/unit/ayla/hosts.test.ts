@@ -109,6 +109,17 @@ describe('ayla: hosts', () => {
     }
   });
 
+  it('lets http and ws reach other hosts only when the user allowed it explicitly', () => {
+    const options = { region: 'us', deployment: 'dev', clientType: 'cloud', overrides: { user: 'http://proxy.lan:8080', stream: 'ws://proxy.lan:8080' } } as const;
+    assert.throws(() => resolveHosts(options), /clear text.*setting aylaDss\.allowInsecureHosts/);
+    assert.throws(() => resolveHosts({ ...options, allowInsecure: false }), /clear text/);
+    const hosts = resolveHosts({ ...options, allowInsecure: true });
+    assert.equal(hosts.user, 'http://proxy.lan:8080');
+    assert.equal(hosts.stream, 'ws://proxy.lan:8080/stream');
+    // Allowing clear text does not allow anything else.
+    assert.throws(() => resolveHosts({ ...options, overrides: { user: 'http://u:p@proxy.lan' }, allowInsecure: true }), /user name or password/);
+  });
+
   it('refuses other schemes, credentials, queries and unparseable URLs with a clear message', () => {
     const bad: [string, RegExp][] = [
       ['ftp://127.0.0.1', /must start with https:\/\//],
