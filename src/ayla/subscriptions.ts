@@ -67,6 +67,10 @@ function filter(what: string, value: FilterValue | undefined): string {
   if (value === undefined) return '*';
   const list = (typeof value === 'string' ? value.split(',') : [...value]).map((s) => s.trim()).filter((s) => s !== '');
   if (list.length === 0) throw refuse(`The ${what} filter is empty: give "*" or one or more names.`);
+  // DSNs, property names and OEM models are letters, digits and a little punctuation: anything else is a typo
+  // (a space or a semicolon instead of a comma) that would silently match nothing.
+  const odd = list.find((name) => name !== '*' && !/^[A-Za-z0-9_.:-]{1,128}$/.test(name));
+  if (odd !== undefined) throw refuse(`The ${what} filter has "${odd.slice(0, 64)}", which is no ${what} name: separate names with commas, e.g. "AC000W000000001,AC000W000000002".`);
   return list.includes('*') ? '*' : list.join(',');
 }
 

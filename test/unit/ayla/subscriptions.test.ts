@@ -145,6 +145,8 @@ describe('ayla: subscriptions', function () {
     await expectAylaError(subscriptions.createSubscription({ eventType: 'datapoints' as EventType, clientType: 'mobile' }), { kind: 'invalid-request', service: 'dss', message: /^Unknown event type "datapoints": use one of connectivity, datapoint, datapointack, location, registration\.$/ }, fx.watch);
     await expectAylaError(subscriptions.createSubscription({ eventType: 'datapoint', clientType: 'desktop' as 'mobile' }), { kind: 'invalid-request', message: /Unknown client type "desktop"/ }, fx.watch);
     await expectAylaError(subscriptions.createSubscription({ eventType: 'datapoint', clientType: 'mobile', dsn: ' , ' }), { kind: 'invalid-request', message: /The DSN filter is empty/ }, fx.watch);
+    await expectAylaError(subscriptions.createSubscription({ eventType: 'datapoint', clientType: 'mobile', dsn: 'AC000W000000001 AC000W000000002' }), { kind: 'invalid-request', message: /^The DSN filter has "AC000W000000001 AC000W000000002", which is no DSN name: separate names with commas/ }, fx.watch);
+    await expectAylaError(subscriptions.createSubscription({ eventType: 'datapoint', clientType: 'mobile', propertyName: 'temp;rm' }), { kind: 'invalid-request', message: /The property filter has "temp;rm"/ }, fx.watch);
     await expectAylaError(subscriptions.deleteSubscription(1.5), { kind: 'invalid-request', message: /whole number/ }, fx.watch);
     assert.equal(fx.proxy.requests.length, mark);
   });
