@@ -11,9 +11,9 @@
 // Benchmarks are not tests: a missed budget is printed as MISS and the exit code stays 0. A benchmark that
 // fails to run (throws, times out) is printed as ERROR and makes the exit code 1.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release, tmpdir, totalmem, type as osType } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 
 const BENCH_DIR = join('dist', 'test', 'bench');
 const RESULTS_DIR = 'test-results';
@@ -55,12 +55,25 @@ function findBenchmarks(only) {
     .sort((a, b) => a.number - b.number || a.file.localeCompare(b.file));
 }
 
-function runOne(bench, quick, scratch) {
+/**
+ * Copies the benchmark bundles and dist/cli.js (the simulator) to `scratch` and runs them from there: a
+ * rebuild of dist/ while the benchmarks run (esbuild.mjs empties it first) must not pull them away. Their
+ * npm packages still come from this checkout's node_modules (NODE_PATH).
+ */
+function snapshot(scratch) {
+  const dir = join(scratch, 'bench');
+  cpSync(BENCH_DIR, dir, { recursive: true });
+  copyFileSync(join('dist', 'cli.js'), join(scratch, 'cli.js'));
+  return { dir, cli: join(scratch, 'cli.js') };
+}
+
+function runOne(bench, quick, scratch, copies) {
   const out = join(scratch, `${bench.file}.json`);
   const started = Date.now();
+  const nodePath = [resolvePath('node_modules'), process.env.NODE_PATH].filter(Boolean).join(process.platform === 'win32' ? ';' : ':');
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', join(BENCH_DIR, bench.file)], {
-      env: { ...process.env, BENCH_OUT: out, BENCH_QUICK: quick ? '1' : '0' },
+    const child = spawn(process.execPath, ['--expose-gc', join(copies.dir, bench.file)], {
+      env: { ...process.env, BENCH_OUT: out, BENCH_QUICK: quick ? '1' : '0', BENCH_CLI: copies.cli, NODE_PATH: nodePath },
       stdio: ['ignore', 'inherit', 'pipe'],
     });
     let stderr = '';
@@ -150,9 +163,10 @@ async function main() {
   const scratch = mkdtempSync(join(tmpdir(), 'ayla-bench-'));
   const results = [];
   try {
+    const copies = snapshot(scratch);
     for (const bench of benchmarks) {
       console.log(`bench: running ${bench.file} …`);
-      const result = await runOne(bench, options.quick, scratch);
+      const result = await runOne(bench, options.quick, scratch, copies);
       console.log(`bench: ${bench.file} ${result.error ? 'failed' : 'done'} in ${result.seconds.toFixed(1)} s`);
       results.push(result);
     }

@@ -31,7 +31,8 @@ export class SimulatorProcess {
   }
 
   static async start(options: SimulatorProcessOptions = {}): Promise<SimulatorProcess> {
-    const args = [join(process.cwd(), 'dist', 'cli.js'), 'simulator', '--port', '0', '--quiet'];
+    // The runner passes its own copy of dist/cli.js (BENCH_CLI), safe from a rebuild of dist/ meanwhile.
+    const args = [process.env.BENCH_CLI ?? join(process.cwd(), 'dist', 'cli.js'), 'simulator', '--port', '0', '--quiet'];
     args.push('--devices', String(options.devices ?? 3), '--rate', String(options.rate ?? 0), '--seed', String(options.seed ?? 1));
     if (options.heartbeatMs !== undefined) args.push('--heartbeat-ms', String(options.heartbeatMs));
     if (options.replayBuffer !== undefined) args.push('--replay-buffer', String(options.replayBuffer));
