@@ -67,7 +67,7 @@ export class Backoff {
     return { attempt: this.attempts, delayMs: Math.round(step / 2 + (step / 2) * r) };
   }
 
-  /** Starts over (e.g. after a new stream key). */
+  /** Starts over (after a new stream key, or once a connection has shown it works by delivering events). */
   reset(): void {
     this.attempts = 0;
     this.liveSince = undefined;

@@ -89,6 +89,12 @@ function guessBody(event: JsonObject, eventType: string): JsonObject {
   return {};
 }
 
+/** An event object that cannot be decoded; a readable `seq` it carries is kept (it arrived: no gap, and a replay of it is a duplicate). */
+function undecodableEvent(parsed: JsonObject, payload: string, reason: string, receivedAt: number): UndecodableFrame {
+  const seq = sequence(parsed.seq);
+  return seq === undefined ? { raw: payload, reason, receivedAt } : { raw: payload, reason, receivedAt, seq };
+}
+
 export function decodeEvent(payload: string, receivedAt: number): DssEvent | UndecodableFrame {
   let parsed: unknown;
   try {
@@ -98,7 +104,7 @@ export function decodeEvent(payload: string, receivedAt: number): DssEvent | Und
   }
   if (!isObject(parsed)) return { raw: payload, reason: 'The payload is JSON but not an event object.', receivedAt };
   const metadata = parsed.metadata;
-  if (!isObject(metadata)) return { raw: payload, reason: 'The event has no metadata object.', receivedAt };
+  if (!isObject(metadata)) return undecodableEvent(parsed, payload, 'The event has no metadata object.', receivedAt);
 
   const eventType = text(metadata.event_type) ?? '';
   let body: JsonObject | undefined;
@@ -111,7 +117,7 @@ export function decodeEvent(payload: string, receivedAt: number): DssEvent | Und
       }
     }
     if (body === undefined) {
-      return { raw: payload, reason: `The ${eventType} event has no "${BODY_KEYS[eventType as EventType][0]}" object.`, receivedAt };
+      return undecodableEvent(parsed, payload, `The ${eventType} event has no "${BODY_KEYS[eventType as EventType][0]}" object.`, receivedAt);
     }
   } else {
     body = guessBody(parsed, eventType);

@@ -92,4 +92,11 @@ export interface UndecodableFrame {
   /** One sentence saying why, e.g. "payload is not JSON". */
   reason: string;
   receivedAt: number;
+  /**
+   * The frame's `seq`, when it is an event object with a readable one (e.g. a known event type missing its
+   * body): it arrived, so it is no gap in the sequence, and a replay of it is a duplicate.
+   */
+  seq?: number;
+  /** The stream (event type) it came on; set by the session. */
+  eventType?: EventType;
 }

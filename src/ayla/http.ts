@@ -1,7 +1,8 @@
 // The one place that calls undici. JSON in, JSON out; every failure becomes an AylaApiError whose message
 // is one sentence saying what happened and what to do, and never carries a token, password, app secret or
-// stream key. Only idempotent calls (GET, DELETE) are retried: a repeated POST could lock an account
-// (five failed sign-ins) or set a value twice.
+// stream key. Only idempotent calls (GET, DELETE) are retried after the server may have seen them: a
+// repeated POST could lock an account (five failed sign-ins) or set a value twice. A call that never
+// reached a server (connection refused, host name not found) is retried whatever its method.
 import { STATUS_CODES } from 'node:http';
 import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
@@ -23,7 +24,7 @@ export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 export interface HttpClientOptions {
   /** Per attempt, from sending to the last body byte; default 15000. */
   timeoutMs?: number;
-  /** Extra attempts for GET/DELETE on 5xx, 429, timeout or reset; default 2. */
+  /** Extra attempts for GET/DELETE on 5xx, 429, timeout or reset, and for any call that never reached a server (refused, DNS); default 2. */
   retries?: number;
   /** First backoff step; doubles per retry, with jitter; default 300. */
   retryBaseDelayMs?: number;
@@ -126,7 +127,14 @@ const NETWORK_REASONS: Record<string, string> = {
 };
 
 /** Codes after which a GET/DELETE may be repeated (the request may never have been handled). */
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Codes that mean no connection was ever made, so the server never saw the request: any call may be repeated,
+ * even a POST (a sign-in that never arrived cannot count towards the lock-out). A host that is down for a
+ * moment, or a DNS answer that failed for now, is then bridged with backoff instead of failing at once.
+ */
+const NEVER_CONNECTED_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 function isTlsCode(code: string): boolean {
   return /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|HOSTNAME_MISMATCH)/.test(code);
@@ -181,7 +189,7 @@ export class HttpClient {
   /** Sends a JSON request; resolves on 2xx, rejects with an AylaApiError otherwise. */
   async request(req: JsonRequest): Promise<JsonResponse> {
     const idempotent = req.method === 'GET' || req.method === 'DELETE';
-    const maxAttempts = idempotent ? this.options.retries + 1 : 1;
+    const maxAttempts = this.options.retries + 1;
     const url = `${req.origin}${req.path}`;
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
@@ -192,7 +200,7 @@ export class HttpClient {
         return result.response;
       }
       const failure = result.failure;
-      const retryInMs = attempt < maxAttempts ? this.retryDelay(failure, attempt) : undefined;
+      const retryInMs = attempt < maxAttempts ? this.retryDelay(failure, attempt, idempotent) : undefined;
       const error = retryInMs === undefined ? this.toError(req, failure, attempt - 1, idempotent) : undefined;
       this.trace(req, url, attempt, failure.status, failure.kind, durationMs, retryInMs, error?.message ?? describeBriefly(failure));
       if (error) throw error;
@@ -211,11 +219,14 @@ export class HttpClient {
   }
 
   /** ms to wait before the next attempt, or undefined when this failure is not worth repeating. */
-  private retryDelay(failure: Failure, attempt: number): number | undefined {
+  private retryDelay(failure: Failure, attempt: number, idempotent: boolean): number | undefined {
+    const neverConnected = failure.kind === 'unreachable' && failure.code !== undefined && NEVER_CONNECTED_CODES.has(failure.code);
     const retryable =
-      failure.kind === 'timeout' ||
-      (failure.kind === 'http' && failure.status !== undefined && (failure.status >= 500 || failure.status === 429)) ||
-      (failure.kind === 'unreachable' && failure.code !== undefined && RESET_CODES.has(failure.code));
+      neverConnected ||
+      (idempotent &&
+        (failure.kind === 'timeout' ||
+          (failure.kind === 'http' && failure.status !== undefined && (failure.status >= 500 || failure.status === 429)) ||
+          (failure.kind === 'unreachable' && failure.code !== undefined && RESET_CODES.has(failure.code))));
     if (!retryable) return undefined;
     const cap = this.options.retryMaxDelayMs;
     if (failure.retryAfterMs !== undefined) return failure.retryAfterMs <= cap ? failure.retryAfterMs : undefined;
@@ -274,7 +285,7 @@ export class HttpClient {
         break;
       }
       case 'unreachable':
-        message = `Could not reach the Ayla ${name} at ${host} to ${req.action} (${networkReason(failure.code)}); check the network connection and the host settings.`;
+        message = `Could not reach the Ayla ${name} at ${host} to ${req.action} (${networkReason(failure.code)}${retried > 0 ? `, tried ${retried + 1} times` : ''}); check the network connection and the host settings.`;
         break;
       default:
         message = `The ${name} at ${host} answered with ${failure.problem ?? 'something unexpected'} when asked to ${req.action}; check that the host setting points at the Ayla ${name}.`;

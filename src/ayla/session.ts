@@ -188,7 +188,7 @@ export class AylaSession {
     });
     const listeners = [
       stream.onEvent((event) => this.eventEmitter.fire(event)),
-      stream.onUndecodable((frame) => this.undecodableEmitter.fire(frame)),
+      stream.onUndecodable((frame) => this.undecodableEmitter.fire({ ...frame, eventType })),
       stream.onState((state) => this.streamStateEmitter.fire({ eventType, state })),
       stream.onGap((gap) => this.gapEmitter.fire({ ...gap, eventType })),
     ];

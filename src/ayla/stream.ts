@@ -2,7 +2,8 @@
 // caller wants it (ayla-protocol.md §5, design.md "Session lifecycle"):
 //   - answers every `1|Z` heartbeat; a watchdog reconnects a socket that heard nothing for ~3.5
 //     heartbeat intervals;
-//   - reconnects with exponential backoff and jitter after any close, error or refused upgrade, and
+//   - reconnects with exponential backoff and jitter after any close, error or refused upgrade (a
+//     connection that delivered events starts the backoff over: a blip is retried within a second), and
 //     resumes with `seq_start=<lastSeq+1>` so nothing is lost; events at or below the last seen seq
 //     are dropped (no duplicates); a resume the server could not fill is reported as a gap;
 //   - on HTTP 401 at the upgrade, asks the owner for a new stream key (a new subscription) once,
@@ -146,6 +147,8 @@ export class DssStream {
   private lastSeqAtOversize: number | undefined;
   private skipOne = false;
   private mismatchLogged = false;
+  /** The current connection delivered an event: it worked, so losing it starts the backoff over. */
+  private progressed = false;
 
   constructor(private readonly options: DssStreamOptions) {
     this.key = options.streamKey;
@@ -226,6 +229,7 @@ export class DssStream {
     this.socketError = undefined;
     this.tooLarge = false;
     this.mismatchLogged = false;
+    this.progressed = false;
     let ws: WebSocket;
     try {
       ws = new WebSocket(url, { maxPayload: this.maxPayloadBytes, handshakeTimeout: this.options.connectTimeoutMs ?? 15000 });
@@ -389,23 +393,42 @@ export class DssStream {
       this.log('debug', `a frame declares ${frame.declaredLength} bytes but carries ${Buffer.byteLength(frame.payload, 'utf8')} (kept; further mismatches on this connection are not logged)`);
     }
     const decoded = decodeEvent(frame.payload, receivedAt);
-    if (isDssEvent(decoded)) this.deliver(decoded);
-    else this.reportUndecodable({ ...decoded, raw: text });
+    if (isDssEvent(decoded)) {
+      this.deliver(decoded);
+      return;
+    }
+    // An event that cannot be decoded (a known type without its body) but carries the very next seq did
+    // arrive: move the sequence on, so it is not reported as a gap. Any other seq on a frame that cannot be
+    // decoded is not trusted (garbage must never push the sequence ahead and make real events look old).
+    if (decoded.seq !== undefined && this.last !== undefined && decoded.seq === this.last + 1) this.last = decoded.seq;
+    this.reportUndecodable({ ...decoded, raw: text });
+  }
+
+  /**
+   * Moves the sequence on to `seq` (reporting a gap it skips); false for a seq at or below the last one seen
+   * (a duplicate, dropped). Frames without a seq are outside the sequence: always true, nothing tracked.
+   */
+  private advance(seq: number | undefined): boolean {
+    if (seq === undefined) return true;
+    const last = this.last;
+    if (last !== undefined) {
+      if (seq <= last) {
+        this.counters.duplicatesDropped++;
+        return false;
+      }
+      if (seq > last + 1) this.reportGap(last + 1, seq - 1);
+    }
+    this.last = seq;
+    return true;
   }
 
   private deliver(event: DssEvent): void {
-    const seq = event.seq;
-    // Events without a seq are outside the sequence: deliver them, track nothing.
-    if (seq !== undefined) {
-      const last = this.last;
-      if (last !== undefined) {
-        if (seq <= last) {
-          this.counters.duplicatesDropped++;
-          return;
-        }
-        if (seq > last + 1) this.reportGap(last + 1, seq - 1);
-      }
-      this.last = seq;
+    if (!this.advance(event.seq)) return;
+    if (!this.progressed) {
+      // A connection that delivers events works: when it drops, retry fast (attempt 1), however short it
+      // lived. Only connections that deliver nothing (refused, dropped at once, silent) back off further.
+      this.progressed = true;
+      this.backoff.reset();
     }
     this.counters.events++;
     this.eventEmitter.fire(event);

@@ -206,17 +206,20 @@ describe('ayla: http', function () {
   });
 
   describe('against an unreachable host', () => {
-    it('fails fast as unreachable, naming the host and not the path, without retrying', async () => {
+    it('retries a refused connection with backoff (even a POST: the server never saw it), then fails as unreachable naming the host, not the path', async () => {
       const port = await closedPort();
-      const { http, traces } = client();
-      const error = await expectAylaError(
-        http.request(get(`http://127.0.0.1:${port}`, { path: '/apiv1/dsns/SECRET-PATH/properties.json' })),
-        { kind: 'unreachable', service: 'device', status: undefined, message: `Could not reach the Ayla device service at 127.0.0.1:${port} to list devices (connection refused); check the network connection and the host settings.` },
-        watch,
-      );
-      assert.equal(error.code, 'ECONNREFUSED');
-      assert.ok(!error.message.includes('SECRET-PATH'));
-      assert.equal(traces.length, 1);
+      for (const method of ['GET', 'POST'] as const) {
+        const { http, traces } = client();
+        const error = await expectAylaError(
+          http.request(get(`http://127.0.0.1:${port}`, { method, path: '/apiv1/dsns/SECRET-PATH/properties.json' })),
+          { kind: 'unreachable', service: 'device', status: undefined, message: `Could not reach the Ayla device service at 127.0.0.1:${port} to list devices (connection refused, tried 3 times); check the network connection and the host settings.` },
+          watch,
+        );
+        assert.equal(error.code, 'ECONNREFUSED');
+        assert.ok(!error.message.includes('SECRET-PATH'));
+        assert.deepEqual(traces.map((t) => t.outcome), ['unreachable', 'unreachable', 'unreachable'], method);
+        assert.ok(traces[0]!.retryInMs! > 0 && traces[1]!.retryInMs! >= traces[0]!.retryInMs!, `${method}: backoff grows`);
+      }
     });
 
     it('words DNS, reset and TLS error codes', () => {
