@@ -65,10 +65,18 @@ const PLACES = [
   { lat: 52.52, lng: 13.405, locality: '10117' },
 ];
 
-function buildDevice(index: number, dsn: string, ownerUuid: string, productName: string): SimDevice {
+/** Extra from-device sensors (`sensor_01`, …) beyond the standard properties, for load tests with many properties. */
+export function extraPropertyDefinitions(count: number): PropertyDefinition[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = String(i + 1).padStart(2, '0');
+    return { name: `sensor_${n}`, displayName: `Sensor ${n}`, baseType: 'decimal', direction: 'output', ackEnabled: false, initial: 0 };
+  });
+}
+
+function buildDevice(index: number, dsn: string, ownerUuid: string, productName: string, extra: readonly PropertyDefinition[]): SimDevice {
   const place = PLACES[index % PLACES.length]!;
   const key = 26517570 + index;
-  const properties = PROPERTY_DEFINITIONS.map((definition, i) => new SimProperty(definition, 13700155 + index * 100 + i));
+  const properties = [...PROPERTY_DEFINITIONS, ...extra].map((definition, i) => new SimProperty(definition, 13700155 + index * 100 + i));
   return new SimDevice(
     {
       dsn,
@@ -90,16 +98,20 @@ function buildDevice(index: number, dsn: string, ownerUuid: string, productName:
   );
 }
 
-/** The demo user's `count` devices, then the other user's one device. */
-export function buildDevices(count: number): SimDevice[] {
+/**
+ * The demo user's `count` devices, then the other user's one device. Each has the standard properties,
+ * plus `sensor_NN` decimals up to `propertiesPerDevice` when that is larger.
+ */
+export function buildDevices(count: number, propertiesPerDevice = PROPERTY_DEFINITIONS.length): SimDevice[] {
+  const extra = extraPropertyDefinitions(Math.max(0, propertiesPerDevice - PROPERTY_DEFINITIONS.length));
   const demo = ACCOUNTS[0]!;
   const other = ACCOUNTS[1]!;
   const devices: SimDevice[] = [];
   for (let i = 0; i < count; i++) {
     const base = PRODUCT_NAMES[i % PRODUCT_NAMES.length]!;
     const round = Math.floor(i / PRODUCT_NAMES.length);
-    devices.push(buildDevice(i, `AC000W${String(1000001 + i).padStart(9, '0')}`, demo.uuid, round === 0 ? base : `${base} ${round + 1}`));
+    devices.push(buildDevice(i, `AC000W${String(1000001 + i).padStart(9, '0')}`, demo.uuid, round === 0 ? base : `${base} ${round + 1}`, extra));
   }
-  devices.push(buildDevice(count, 'AC000W009000001', other.uuid, "Neighbour's Heater"));
+  devices.push(buildDevice(count, 'AC000W009000001', other.uuid, "Neighbour's Heater", extra));
   return devices;
 }

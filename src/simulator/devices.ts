@@ -71,6 +71,8 @@ export interface DeviceFleetOptions {
 
 export class DeviceFleet implements SimulatedDevices {
   private readonly byDsn = new Map<string, SimDevice>();
+  /** Per device, the drifting from-device numbers its 'temperature' happening takes turns with: temperature, then any sensor_NN. */
+  private readonly drifting = new Map<SimDevice, { names: string[]; next: number }>();
   private rate = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastTick = 0;
@@ -90,6 +92,7 @@ export class DeviceFleet implements SimulatedDevices {
     devices.forEach((device, i) => {
       device.behaviourStep = (i * 3) % CYCLE.length;
       this.byDsn.set(device.dsn, device);
+      this.drifting.set(device, { names: ['temperature', ...[...device.properties.keys()].filter((name) => name.startsWith('sensor_'))], next: 0 });
     });
   }
 
@@ -137,9 +140,11 @@ export class DeviceFleet implements SimulatedDevices {
     const random = this.options.random;
     switch (happening) {
       case 'temperature': {
-        const current = Number(this.property(device, 'temperature').value);
+        const drifting = this.drifting.get(device)!;
+        const name = drifting.names[drifting.next++ % drifting.names.length]!;
+        const current = Number(this.property(device, name).value) || 21.5;
         const next = Math.min(30, Math.max(15, current + (random.next() - 0.5) * 0.6));
-        this.report(device, 'temperature', Math.round(next * 10) / 10);
+        this.report(device, name, Math.round(next * 10) / 10);
         break;
       }
       case 'button':

@@ -10,12 +10,13 @@
 //   other@example.com  EndUser      owns one other device (for "403 not your device") → Simulator.otherUser
 import { AccessRules, accessRuleRoutes } from './accessRules';
 import { Accounts } from './accounts';
-import { buildDevices, DEMO_APP, DEMO_USER, OEM_ADMIN, OTHER_USER, type Credentials } from './catalog';
+import { buildDevices, PROPERTY_DEFINITIONS, DEMO_APP, DEMO_USER, OEM_ADMIN, OTHER_USER, type Credentials } from './catalog';
 import { aylaTime } from './clock';
 import { controlRoutes, type SimulatorStats } from './control';
 import { deviceServiceRoutes } from './deviceService';
+import type { SimDevice } from './device';
 import { DeviceFleet, type SimulatedDevices } from './devices';
-import { Dispatcher } from './dispatcher';
+import { Dispatcher, type SubscriptionSequence } from './dispatcher';
 import { oversizedPayload } from './events';
 import { checkFailRequests, FaultSwitches, garbageFrames, type SimulatorFaults } from './faults';
 import { flood, ProgressSignal } from './flood';
@@ -30,6 +31,7 @@ import { userServiceRoutes } from './userService';
 export type { SimulatedDevices, SimulatedDeviceInfo } from './devices';
 export type { SimulatorFaults, FailRequestsOptions, FailStatus } from './faults';
 export type { SimulatorStats } from './control';
+export type { SubscriptionSequence } from './dispatcher';
 export { CONTROL_ROUTES, FAULT_NAMES } from './control';
 
 export interface SimulatorOptions {
@@ -64,6 +66,37 @@ export interface SimulatorOptions {
    * measure its latency.
    */
   stampSendTime?: boolean;
+  /** Properties per device, default (and at least) the 11 standard ones; more adds `sensor_NN` decimals (at most 100). */
+  propertiesPerDevice?: number;
+  /**
+   * Resume the cloud of a stopped simulator (`previous.world`): accounts, tokens, devices, access rules and
+   * subscriptions — stream keys, seq counters and replay buffers — carry over, as they do when the real
+   * service comes back after an outage (its state lives in databases, not in the process that died).
+   * `devices`, `propertiesPerDevice`, `seed` and the token options are then those of that world.
+   */
+  world?: SimulatorWorld;
+}
+
+/**
+ * Everything a real Ayla cloud keeps across an outage, held so a simulator can be stopped (killed) and a new
+ * one started on the same port with the same state (tests of "the server went away and came back").
+ * Opaque: pass it to `startSimulator({ world })`.
+ */
+export interface SimulatorWorld {
+  readonly [worldBrand]: true;
+}
+declare const worldBrand: unique symbol;
+
+interface WorldState {
+  accounts: Accounts;
+  devices: SimDevice[];
+  dispatcher: Dispatcher;
+  accessRules: AccessRules;
+  random: Random;
+  garbageRandom: Random;
+  nextSubscriptionId: number;
+  /** A simulator is running on this world (one at a time). */
+  inUse: boolean;
 }
 
 export interface DemoCredentials {
@@ -93,6 +126,10 @@ export interface Simulator {
    *  each socket takes them; resolves when all are handed to the sockets. Seqs stay correct; the events are in the replay buffers. */
   flood(count: number): Promise<void>;
   stats(): SimulatorStats;
+  /** Each subscription's last seq so far (deleted ones included): what the simulator numbered, for loss checks. */
+  sequences(): SubscriptionSequence[];
+  /** This simulator's state, to start another simulator on it once this one is stopped. */
+  readonly world: SimulatorWorld;
   /** Closes every socket and the server; never leaves timers running. */
   stop(): Promise<void>;
 }
@@ -116,20 +153,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const maxPayloadBytes = checkCount('maxPayloadBytes', options.maxPayloadBytes ?? 64 * 1024, 16);
   const eventsPerSecond = options.eventsPerSecond ?? 0.5;
   if (!(Number.isFinite(eventsPerSecond) && eventsPerSecond >= 0)) throw new RangeError(`eventsPerSecond must be a finite number ≥ 0 (got ${eventsPerSecond}).`);
-  const log = options.log ?? ((): void => undefined);
 
-  const random = new Random(options.seed ?? 1);
-  const garbageRandom = new Random((options.seed ?? 1) ^ 0x9e3779b9);
+  const propertiesPerDevice = checkCount('propertiesPerDevice', options.propertiesPerDevice ?? PROPERTY_DEFINITIONS.length, PROPERTY_DEFINITIONS.length);
+  if (propertiesPerDevice > 100) throw new RangeError(`propertiesPerDevice must be at most 100 (got ${propertiesPerDevice}).`);
+  const log = options.log ?? ((): void => undefined);
+  const world = options.world ? resumeWorld(options.world) : newWorld(options, deviceCount, propertiesPerDevice, log);
+  const { accounts, devices, dispatcher, accessRules, random, garbageRandom } = world;
   const switches = new FaultSwitches();
   const counters: StreamCounters = { eventsSent: 0, heartbeatsSent: 0, heartbeatAnswers: 0, eventsSkipped: 0 };
   const progress = new ProgressSignal();
-  const accounts = new Accounts({
-    accessTokenTtlSeconds: checkCount('accessTokenTtlSeconds', options.accessTokenTtlSeconds ?? 86400, 1),
-    accountLockSeconds: checkCount('accountLockSeconds', options.accountLockSeconds ?? 1800, 0),
-    log,
-  });
-  const dispatcher = new Dispatcher();
-  const devices = buildDevices(deviceCount);
   const demoUuid = accounts.all.find((a) => a.email === DEMO_USER.email)!.uuid;
   const fleet = new DeviceFleet(devices, {
     dispatcher,
@@ -139,7 +171,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     log,
     stampSendTime: options.stampSendTime ?? false,
   });
-  const accessRules = new AccessRules();
   const streams = new StreamServer({ heartbeatMs, heartbeatMissLimit, maxPayloadBytes, dispatcher, faults: switches, counters, log, onProgress: () => progress.notify() });
 
   const faults: SimulatorFaults = {
@@ -231,7 +262,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     routes: [
       ...userServiceRoutes(accounts),
       ...deviceServiceRoutes(accounts, fleet),
-      ...subscriptionRoutes({ accounts, fleet, dispatcher, accessRules, streams, replayBufferSize, log }),
+      ...subscriptionRoutes({ accounts, fleet, dispatcher, accessRules, streams, replayBufferSize, nextId: () => world.nextSubscriptionId++, log }),
       ...accessRuleRoutes(accounts, accessRules),
     ],
     controlRoutes: controlRoutes({ faults, devices: fleet, setRate, flood: floodEvents, stats: simulatorStats }),
@@ -239,7 +270,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     streams,
     log,
   });
-  const boundPort = await http.listen(port);
+  let boundPort: number;
+  try {
+    boundPort = await http.listen(port);
+  } catch (error) {
+    world.inUse = false;
+    throw error;
+  }
   const url = `http://127.0.0.1:${boundPort}`;
   fleet.setRate(eventsPerSecond);
   log(`listening on ${url} (${devices.length} devices, heartbeat ${heartbeatMs} ms, ${fleet.eventsPerSecondPerDevice} events/s per device)`);
@@ -256,16 +293,45 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     setRate,
     flood: floodEvents,
     stats: simulatorStats,
+    sequences: () => dispatcher.sequences(),
+    world: world as unknown as SimulatorWorld,
     stop() {
       stopping ??= (async () => {
         stopped = true;
+        // No new connection or stream from here on: one opened while the others close would outlive the simulator.
+        http.stopAccepting();
         fleet.stop();
         progress.notify();
         await streams.stop();
         await http.close();
+        world.inUse = false;
         log('stopped');
       })();
       return stopping;
     },
   };
+}
+
+function newWorld(options: SimulatorOptions, deviceCount: number, propertiesPerDevice: number, log: (line: string) => void): WorldState {
+  return {
+    accounts: new Accounts({
+      accessTokenTtlSeconds: checkCount('accessTokenTtlSeconds', options.accessTokenTtlSeconds ?? 86400, 1),
+      accountLockSeconds: checkCount('accountLockSeconds', options.accountLockSeconds ?? 1800, 0),
+      log,
+    }),
+    devices: buildDevices(deviceCount, propertiesPerDevice),
+    dispatcher: new Dispatcher(),
+    accessRules: new AccessRules(),
+    random: new Random(options.seed ?? 1),
+    garbageRandom: new Random((options.seed ?? 1) ^ 0x9e3779b9),
+    nextSubscriptionId: 50155,
+    inUse: true,
+  };
+}
+
+function resumeWorld(handle: SimulatorWorld): WorldState {
+  const world = handle as unknown as WorldState;
+  if (world.inUse) throw new Error('That simulator world is still in use: stop its simulator first.');
+  world.inUse = true;
+  return world;
 }

@@ -53,6 +53,7 @@ export class SimulatorHttpServer {
   readonly server: Server;
   private readonly waits = new Set<{ timer: NodeJS.Timeout; resolve: (ok: boolean) => void }>();
   private stopped = false;
+  private closed: Promise<void> | undefined;
 
   constructor(private readonly options: SimulatorHttpServerOptions) {
     this.server = createServer((request, response) => {
@@ -86,16 +87,25 @@ export class SimulatorHttpServer {
     });
   }
 
-  async close(): Promise<void> {
+  /**
+   * Stops taking connections and upgrades at once (call first when stopping, so no stream socket opens while
+   * the others are being closed); close() then cuts what is left.
+   */
+  stopAccepting(): void {
+    if (this.closed) return;
     this.stopped = true;
+    this.closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  async close(): Promise<void> {
+    this.stopAccepting();
     for (const wait of this.waits) {
       clearTimeout(wait.timer);
       wait.resolve(false);
     }
     this.waits.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
-    await closed;
+    await this.closed;
   }
 
   /** Waits `ms` (delay fault); false when the simulator stopped meanwhile. */
@@ -182,6 +192,11 @@ export class SimulatorHttpServer {
   }
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (this.stopped) {
+      // Stopping: a stream opened now would outlive the simulator.
+      socket.destroy();
+      return;
+    }
     let url: URL;
     try {
       url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -202,6 +217,10 @@ export class SimulatorHttpServer {
     if (failure !== undefined) {
       this.options.log(`fault: refusing a stream upgrade with ${failure}`);
       refuseUpgrade(socket, failure, `Simulated failure (${failure}).`, failure === 429 ? { 'Retry-After': '1' } : {});
+      return;
+    }
+    if (this.stopped) {
+      socket.destroy();
       return;
     }
     this.options.streams.upgrade(request, socket, head, url);

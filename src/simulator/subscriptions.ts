@@ -22,16 +22,13 @@ export interface SubscriptionRouteDeps {
   accessRules: AccessRules;
   streams: StreamServer;
   replayBufferSize: number;
+  /** The next subscription id (kept by the simulator's world, so ids stay unique across a restart). */
+  nextId: () => number;
   log: (line: string) => void;
 }
 
-function firstId(): () => number {
-  let next = 50155;
-  return () => next++;
-}
-
 export function subscriptionRoutes(deps: SubscriptionRouteDeps): Route[] {
-  const nextId = firstId();
+  const nextId = deps.nextId;
   const owned = (ctx: RequestContext, rawId: string): { account: Account; subscription: Subscription } => {
     const account = requireAccount(deps.accounts, ctx);
     const subscription = /^\d{1,15}$/.test(rawId) ? deps.dispatcher.get(Number(rawId)) : undefined;
