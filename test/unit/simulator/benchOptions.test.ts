@@ -66,7 +66,10 @@ describe('simulator: options for benchmarks', function () {
     child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const url = await waitFor('the listening line', () => /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out)?.[1], 10000);
+      const url = await waitFor('the listening line', () => {
+        if (child.exitCode !== null) throw new Error(`the simulator exited (${child.exitCode}): ${err}`);
+        return /^listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(out)?.[1];
+      }, 15000);
       await signIn(url, { email: 'dev@example.com', password: 'simulator', appId: 'simulator-app', appSecret: 'simulator-secret' });
       child.kill('SIGTERM');
       assert.equal(await exited, 0);
