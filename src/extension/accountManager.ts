@@ -54,6 +54,8 @@ type Mode = 'signIn' | 'resume';
 
 export class AccountManager implements vscode.Disposable {
   private session: AylaSession | undefined;
+  /** The current session's tokens are in SecretStorage (their deletion then means a sign-out in another window). */
+  private tokensStored = false;
   private account: StoredAccount | undefined;
   private sessionListeners: AylaDisposable[] = [];
   private flow: Promise<boolean> | undefined;
@@ -300,6 +302,7 @@ export class AccountManager implements vscode.Disposable {
       }),
     );
     await store.save(account, session.keeper.tokens);
+    if (this.session === session) this.tokensStored = true;
     // Signing in again replaces the session: the old one deletes its subscriptions and is revoked.
     if (previous && previous !== session) void previous.signOut().catch(() => undefined).finally(() => previous.dispose());
 
@@ -351,9 +354,13 @@ export class AccountManager implements vscode.Disposable {
 
   /** The stored tokens were deleted while this window had a session: another window signed out. */
   private async signedOutElsewhere(): Promise<void> {
-    // This window's own sign-out forgets its session before it deletes the tokens, so it never gets here.
+    // This window's own sign-out forgets its session before it deletes the tokens. But the deletion is
+    // reported later, and a new session may have started by then (sign out, then sign in at once): only a
+    // session whose tokens were stored can have been signed out elsewhere, and only while they are still gone.
     const session = this.session;
-    if (!session || this.disposed) return;
+    if (!session || this.disposed || !this.tokensStored) return;
+    if (await this.deps.store.hasTokens()) return;
+    if (this.session !== session) return;
     this.forgetSession();
     await this.deps.explorer.detach('Signed out in another window.');
     // Sign this window's session out too (its own subscriptions and tokens), best effort.
@@ -375,6 +382,7 @@ export class AccountManager implements vscode.Disposable {
     for (const listener of this.sessionListeners) listener.dispose();
     this.sessionListeners = [];
     this.session = undefined;
+    this.tokensStored = false;
     this.account = undefined;
   }
 

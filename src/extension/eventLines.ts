@@ -182,6 +182,8 @@ export interface Batch {
   /** Events the filter left out. */
   readonly filteredOut: number;
   readonly undecodable: number;
+  /** Undecodable frames counted in the note but not shown (too many at once). */
+  readonly undecodableNotShown: number;
 }
 
 function countLines(text: string): number {
@@ -226,7 +228,7 @@ export function formatBatch(input: BatchInput, options: BatchOptions): Batch {
   const notes: string[] = [];
   if (lost > 0) notes.push(lostLine(lost));
   if (skipped > 0) notes.push(skippedLine(skipped));
-  if (lostFrames > 0) notes.push(`… ${lostFrames} undecodable frame${lostFrames === 1 ? '' : 's'} not shown (the Ayla DSS log counts them)\n`);
+  if (lostFrames > 0) notes.push(`… ${lostFrames} undecodable frame${lostFrames === 1 ? '' : 's'} not shown here (too many at once)\n`);
   parts.reverse();
   const text = notes.join('') + parts.join('');
   return {
@@ -237,5 +239,6 @@ export function formatBatch(input: BatchInput, options: BatchOptions): Batch {
     lost,
     filteredOut: input.events.length - matching.length,
     undecodable: framesShown,
+    undecodableNotShown: lostFrames,
   };
 }

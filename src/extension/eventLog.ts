@@ -41,6 +41,8 @@ export interface EventLogStats {
   filteredOut: number;
   /** Undecodable frames shown. */
   undecodable: number;
+  /** Undecodable frames only counted in a note line (too many at once). */
+  undecodableNotShown: number;
   format: EventFormat;
   /** The filter as the status bar shows it; empty when none. */
   filter: string;
@@ -64,7 +66,7 @@ export class EventLog implements vscode.Disposable {
   private frames: UndecodableFrame[] = [];
   private lostFrames = 0;
   private paused: boolean;
-  private readonly counters = { appends: 0, lines: 0, shown: 0, skipped: 0, lost: 0, filteredOut: 0, undecodable: 0, chars: 0 };
+  private readonly counters = { appends: 0, lines: 0, shown: 0, skipped: 0, lost: 0, filteredOut: 0, undecodable: 0, undecodableNotShown: 0, chars: 0 };
   private captured = '';
   private readonly filterEmitter = new vscode.EventEmitter<EventCriteria>();
 
@@ -171,6 +173,7 @@ export class EventLog implements vscode.Disposable {
     this.counters.lost += batch.lost;
     this.counters.filteredOut += batch.filteredOut;
     this.counters.undecodable += batch.undecodable;
+    this.counters.undecodableNotShown += batch.undecodableNotShown;
     if (batch.text) this.append(batch.text, batch.lines);
   }
 

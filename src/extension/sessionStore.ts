@@ -52,6 +52,11 @@ export class SessionStore {
   }
 
   /** Forgets the session (tokens and account facts); the last email and the app secret stay. */
+  /** Tokens are stored now (by this window or another). */
+  async hasTokens(): Promise<boolean> {
+    return (await this.secrets.get(TOKENS_KEY)) !== undefined;
+  }
+
   async clear(): Promise<void> {
     await this.state.update(ACCOUNT_KEY, undefined);
     await this.secrets.delete(TOKENS_KEY);

@@ -69,6 +69,8 @@ export function registerStreamingCommands(context: vscode.ExtensionContext, deps
       await explorer.refreshDevices();
       return true;
     } catch (error) {
+      // The session ended meanwhile (its refresh token was rejected): that is already told, with "Sign In".
+      if (explorer.currentSession === undefined) return false;
       void notifier.error(`Could not list the devices: ${describeError(error)}.`, 'Retry').then((choice) => {
         if (choice) void vscode.commands.executeCommand('aylaDss.refreshDevices');
       });

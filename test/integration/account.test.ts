@@ -512,4 +512,17 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
     await waitFor('signed out here', () => api.explorer.state.kind === 'signedOut', 10_000);
     assert.deepEqual(api.explorer.state, { kind: 'signedOut', reason: 'Signed out in another window.' });
   });
+
+  it('signing in right after signing out keeps the new session: the old tokens\' deletion is not taken for another window\'s sign-out', async () => {
+    for (let i = 0; i < 3; i++) {
+      assert.equal(await vscode.commands.executeCommand('aylaDss.tryLocalSimulator'), true);
+      assert.equal(await vscode.commands.executeCommand('aylaDss.signOut'), true);
+    }
+    assert.equal(await vscode.commands.executeCommand('aylaDss.tryLocalSimulator'), true);
+    await waitForLive();
+    // The deletions are reported late; give them time to arrive.
+    await sleep(2000);
+    assert.equal(api.explorer.state.kind, 'signedIn', `still signed in (${JSON.stringify(api.explorer.state)})`);
+    assert.ok(await storedTokens(), 'the new tokens are stored');
+  });
 });
