@@ -23,6 +23,8 @@ const wantedPort = Number(portArg ?? process.env.PORT ?? 8081);
 const checkTimeoutMs = Number(process.env.AYLA_START_CHECK_TIMEOUT_MS) || 120_000;
 const settings = {
   'aylaDss.simulator.autoStart': true,
+  // Signed in to the simulator's demo account and streaming, with live devices: nothing to set up.
+  'aylaDss.simulator.signInOnStart': true,
   'workbench.startupEditor': 'none',
   // VS Code 1.139 opens its Chat panel on first start; the demo is about the Ayla view.
   'workbench.secondarySideBar.defaultVisibility': 'hidden',

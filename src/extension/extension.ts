@@ -40,8 +40,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const setValue = registerSetValueCommand(context, { explorer, notifier });
   const charts = registerChartCommands(context, { explorer, notifier, log });
   log.info(`Ayla DSS Explorer ${String(context.extension.packageJSON.version)} activated`);
-  if (vscode.workspace.getConfiguration('aylaDss.simulator').get<boolean>('autoStart', false)) {
-    void vscode.commands.executeCommand('aylaDss.startSimulator');
+  const simulatorSettings = vscode.workspace.getConfiguration('aylaDss.simulator');
+  if (simulatorSettings.get<boolean>('autoStart', false)) {
+    // The demo (npm start): signed in to the simulator with live devices, unless a stored session resumes.
+    const signIn = simulatorSettings.get<boolean>('signInOnStart', false);
+    void testing.account.activationResume.then((resumed) => vscode.commands.executeCommand(signIn && !resumed ? 'aylaDss.tryLocalSimulator' : 'aylaDss.startSimulator'));
   }
 
   return {
