@@ -29,6 +29,8 @@ export interface AccountsOptions {
   accessTokenTtlSeconds: number;
   accountLockSeconds: number;
   log: (line: string) => void;
+  /** Replaces every account's password and the app secret (empty strings are ignored). */
+  secrets?: { password?: string; appSecret?: string };
 }
 
 export class Accounts {
@@ -37,9 +39,15 @@ export class Accounts {
   private readonly byAccessToken = new Map<string, Session>();
   private readonly byRefreshToken = new Map<string, Session>();
 
+  /** The app secret sign-ins must give with the demo app id. */
+  readonly appSecret: string;
+
   constructor(private readonly options: AccountsOptions) {
+    const password = options.secrets?.password || undefined;
+    this.appSecret = options.secrets?.appSecret || DEMO_APP.appSecret;
     this.all = ACCOUNTS.map((setup, i) => ({
       ...setup,
+      ...(password !== undefined && { password }),
       id: 1001 + i,
       oemId: OEM_ID,
       createdAt: '2018-06-05T12:00:00Z',
@@ -49,12 +57,16 @@ export class Accounts {
     for (const account of this.all) this.byEmail.set(account.email.toLowerCase(), account);
   }
 
+  passwordOf(email: string): string | undefined {
+    return this.byEmail.get(email.toLowerCase())?.password;
+  }
+
   byUuid(uuid: string): Account | undefined {
     return this.all.find((a) => a.uuid === uuid);
   }
 
   signIn(email: string, password: string, appId: string, appSecret: string): SignInOutcome {
-    if (appId !== DEMO_APP.appId || appSecret !== DEMO_APP.appSecret) {
+    if (appId !== DEMO_APP.appId || appSecret !== this.appSecret) {
       return { ok: false, status: 404, message: 'Could not find an application with that app_id and app_secret.' };
     }
     const account = this.byEmail.get(email.toLowerCase());

@@ -66,6 +66,11 @@ export interface SimulatorOptions {
    * measure its latency.
    */
   stampSendTime?: boolean;
+  /**
+   * Other secrets than the published demo ones (`simulator` / `simulator-secret`): every account's password
+   * and the app secret. A security audit signs in with recognisable values and then searches for them.
+   */
+  secrets?: { password?: string; appSecret?: string };
   /** Properties per device, default (and at least) the 11 standard ones; more adds `sensor_NN` decimals (at most 100). */
   propertiesPerDevice?: number;
   /**
@@ -134,8 +139,8 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
-function credentials(user: Credentials): DemoCredentials {
-  return { email: user.email, password: user.password, appId: DEMO_APP.appId, appSecret: DEMO_APP.appSecret };
+function credentials(user: Credentials, accounts: Accounts): DemoCredentials {
+  return { email: user.email, password: accounts.passwordOf(user.email) ?? user.password, appId: DEMO_APP.appId, appSecret: accounts.appSecret };
 }
 
 function checkCount(name: string, value: number, min: number): number {
@@ -285,9 +290,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     url,
     streamUrl: `ws://127.0.0.1:${boundPort}/stream`,
     port: boundPort,
-    demo: credentials(DEMO_USER),
-    oemAdmin: credentials(OEM_ADMIN),
-    otherUser: credentials(OTHER_USER),
+    demo: credentials(DEMO_USER, accounts),
+    oemAdmin: credentials(OEM_ADMIN, accounts),
+    otherUser: credentials(OTHER_USER, accounts),
     faults,
     devices: fleet,
     setRate,
@@ -318,6 +323,7 @@ function newWorld(options: SimulatorOptions, deviceCount: number, propertiesPerD
       accessTokenTtlSeconds: checkCount('accessTokenTtlSeconds', options.accessTokenTtlSeconds ?? 86400, 1),
       accountLockSeconds: checkCount('accountLockSeconds', options.accountLockSeconds ?? 1800, 0),
       log,
+      ...(options.secrets && { secrets: options.secrets }),
     }),
     devices: buildDevices(deviceCount, propertiesPerDevice),
     dispatcher: new Dispatcher(),

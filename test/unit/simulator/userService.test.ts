@@ -151,4 +151,19 @@ describe('simulator: user service', function () {
       await short.stop();
     }
   });
+
+  it('takes other secrets than the published demo ones when asked (for a security audit)', async () => {
+    const audit = await startSimulator({ eventsPerSecond: 0, secrets: { password: 'Pw-audit-7f3c', appSecret: 'Secret-audit-0b5d' } });
+    try {
+      assert.deepEqual({ password: audit.demo.password, appSecret: audit.demo.appSecret }, { password: 'Pw-audit-7f3c', appSecret: 'Secret-audit-0b5d' });
+      assert.equal(audit.oemAdmin.password, 'Pw-audit-7f3c');
+      const published = await call(audit.url, 'POST', '/users/sign_in.json', { json: signInBody(sim.demo) });
+      assert.equal(published.status, 404, 'the published app secret is refused');
+      const wrongPassword = await call(audit.url, 'POST', '/users/sign_in.json', { json: signInBody({ ...audit.demo, password: 'simulator' }) });
+      assert.equal(wrongPassword.status, 401, 'the published password is refused');
+      assert.match((await signIn(audit.url, audit.demo)).access_token, HEX32);
+    } finally {
+      await audit.stop();
+    }
+  });
 });
