@@ -8,6 +8,8 @@ export interface Aligned {
   readonly x: number[];
   /** Per input series, its value at each x, or null (no point there, or a value that is not a finite number). */
   readonly ys: (number | null)[][];
+  /** Per input series, how many of its values are not null. */
+  readonly counts: number[];
 }
 
 /**
@@ -20,6 +22,7 @@ export function align(series: readonly PointArrays[]): Aligned {
   const lengths = series.map((s) => Math.min(s.times.length, s.values.length));
   const x: number[] = [];
   const ys: (number | null)[][] = series.map(() => []);
+  const counts = new Array<number>(k).fill(0);
   for (;;) {
     let next = Infinity;
     let any = false;
@@ -38,12 +41,15 @@ export function align(series: readonly PointArrays[]): Aligned {
       const column = ys[s] as (number | null)[];
       if (head < (lengths[s] as number) && points.times[head] === next) {
         const v = points.values[head] as number;
-        column.push(Number.isFinite(v) ? v : null);
+        if (Number.isFinite(v)) {
+          column.push(v);
+          counts[s]++;
+        } else column.push(null);
         heads[s] = head + 1;
       } else {
         column.push(null);
       }
     }
   }
-  return { x, ys };
+  return { x, ys, counts };
 }

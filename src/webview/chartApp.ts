@@ -5,7 +5,7 @@
 import { align } from './align';
 import { ChartView, type ViewSeries } from './chartView';
 import { toCsv, seriesColumnName } from './csv';
-import { decimate, lowerBound, upperBound, visibleRaw, type Decimated, type PointArrays } from './decimate';
+import { decimate, lowerBound, snapTimes, upperBound, visibleRaw, type Decimated, type PointArrays } from './decimate';
 import { el } from './dom';
 import { formatValue } from './format';
 import { Legend } from './legend';
@@ -51,6 +51,8 @@ export class ChartApp {
   private loaded = false;
   private frame = 0;
   private plotDirty = false;
+  /** When the redraw uPlot is about to paint started (performance.now()), until it has painted. */
+  private drawStarted: number | undefined;
 
   private readonly toolbar: Toolbar;
   private readonly notes: HTMLElement;
@@ -96,6 +98,7 @@ export class ChartApp {
         this.requestDraw();
       },
       onResetZoom: () => this.follow(),
+      onDrawn: () => this.drawn(),
     });
     this.updateToolbar();
 
@@ -234,7 +237,8 @@ export class ChartApp {
   private exportPng(): void {
     this.draw(); // the canvas as it is now, not as it was a frame ago
     const labels = this.entries.filter((e) => !e.hidden).map((e) => ({ color: this.colorOf(e), text: `${e.info.deviceName} · ${e.info.propertyName}` }));
-    this.host.post({ type: 'export', format: 'png', dataUrl: this.view.pngDataUrl(this.theme, labels) });
+    // uPlot paints in a microtask queued by draw(): read the canvas after it.
+    queueMicrotask(() => this.host.post({ type: 'export', format: 'png', dataUrl: this.view.pngDataUrl(this.theme, labels) }));
   }
 
   // ── drawing ─────────────────────────────────────────────────────────────────────────────────
@@ -326,10 +330,12 @@ export class ChartApp {
       if (entry.info.shape === 'step' && n > 0 && d.times.length > 0 && d.times[d.times.length - 1] === points.times[n - 1] && (points.times[n - 1] as number) < edge) {
         d = { times: appended(d.times, edge), values: appended(d.values, points.values[n - 1] as number) };
       }
+      // Decimated series share their x values (half-pixel slots): far fewer x values for uPlot to walk per series.
+      if (this.decimating) snapTimes(d.times, min, max, columns);
       return d;
     });
-    const { x, ys } = align(drawn);
-    this.view.setData(x, ys, min, max);
+    const { x, ys, counts } = align(drawn);
+    this.view.setData(x, ys, min, max, counts);
     this.updateLegendValues();
     this.overlay.textContent =
       this.entries.length === 0
@@ -341,12 +347,20 @@ export class ChartApp {
             : '';
     this.overlay.hidden = this.overlay.textContent === '';
 
-    const ms = performance.now() - started;
     this.stats.draws++;
-    this.stats.lastDrawMs = ms;
-    this.stats.drawMsTotal += ms;
     this.stats.pointsDrawn = drawnPoints;
     this.stats.pointsStored = this.entries.reduce((n, e) => n + e.buffer.length, 0);
+    // uPlot paints in a microtask after setData: the redraw's time is taken when it has (drawn()).
+    this.drawStarted = started;
+  }
+
+  /** uPlot has painted: the redraw took from draw()'s start until now. */
+  private drawn(): void {
+    if (this.drawStarted === undefined) return;
+    const ms = performance.now() - this.drawStarted;
+    this.drawStarted = undefined;
+    this.stats.lastDrawMs = ms;
+    this.stats.drawMsTotal += ms;
   }
 
   private updateLegendValues(): void {

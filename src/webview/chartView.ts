@@ -18,6 +18,8 @@ export interface ViewHandlers {
   onUserRange(min: number, max: number): void;
   /** The user double-clicked: back to following the live edge. */
   onResetZoom(): void;
+  /** uPlot has finished painting the canvas (it paints in a microtask after `setData`). */
+  onDrawn?(): void;
 }
 
 /** A PNG legend item: colour and text (drawn on the canvas, never as HTML). */
@@ -114,7 +116,7 @@ export class ChartView {
         bind: { dblclick: () => null },
         points: { size: 7, fill: theme.background },
       },
-      hooks: { setSelect: [(u) => this.onSelect(u)] },
+      hooks: { setSelect: [(u) => this.onSelect(u)], draw: [() => this.handlers.onDrawn?.()] },
     };
     const plot = new uPlot(options, [[]], this.container);
     this.plot = plot;
@@ -123,10 +125,10 @@ export class ChartView {
     plot.root.addEventListener('mousedown', (e) => this.onPanStart(e), { capture: true });
   }
 
-  /** Draws `x`/`ys` (aligned) over the x range [min, max] (ms). */
-  setData(x: readonly number[], ys: readonly (readonly (number | null)[])[], min: number, max: number): void {
+  /** Draws `x`/`ys` (aligned; `counts`: each series' values that are not null) over the x range [min, max] (ms). */
+  setData(x: readonly number[], ys: readonly (readonly (number | null)[])[], min: number, max: number, counts?: readonly number[]): void {
     this.range = [min, max];
-    this.pointCounts = ys.map((y) => y.reduce<number>((n, v) => (v === null ? n : n + 1), 0));
+    this.pointCounts = counts ? [...counts] : ys.map((y) => y.reduce<number>((n, v) => (v === null ? n : n + 1), 0));
     this.plot?.setData([x, ...ys] as unknown as uPlot.AlignedData, true);
   }
 

@@ -4,7 +4,7 @@
 export interface ChartStats {
   /** Plot redraws so far. */
   draws: number;
-  /** Duration of the last redraw (decimation, alignment and uPlot), ms. */
+  /** Duration of the last redraw (decimation, alignment and uPlot up to the painted canvas), ms. */
   lastDrawMs: number;
   drawMsTotal: number;
   /** Points handed to uPlot in the last redraw, all series together. */

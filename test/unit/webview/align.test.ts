@@ -16,9 +16,9 @@ describe('webview: align (union of x, null gaps)', () => {
   });
 
   it('handles no series, empty series and a single series', () => {
-    assert.deepEqual(align([]), { x: [], ys: [] });
-    assert.deepEqual(align([{ times: [], values: [] }, { times: [4], values: [7] }]), { x: [4], ys: [[null], [7]] });
-    assert.deepEqual(align([{ times: Float64Array.of(1, 2), values: Float64Array.of(3, 4) }]), { x: [1, 2], ys: [[3, 4]] });
+    assert.deepEqual(align([]), { x: [], ys: [], counts: [] });
+    assert.deepEqual(align([{ times: [], values: [] }, { times: [4], values: [7] }]), { x: [4], ys: [[null], [7]], counts: [0, 1] });
+    assert.deepEqual(align([{ times: Float64Array.of(1, 2), values: Float64Array.of(3, 4) }]), { x: [1, 2], ys: [[3, 4]], counts: [2] });
   });
 
   it('repeats a time only as often as one series has points at it', () => {
@@ -35,5 +35,6 @@ describe('webview: align (union of x, null gaps)', () => {
 
   it('turns values that are not finite numbers into gaps', () => {
     assert.deepEqual(align([{ times: [1, 2], values: [Number.NaN, Infinity] }]).ys, [[null, null]]);
+    assert.deepEqual(align([{ times: [1, 2], values: [Number.NaN, Infinity] }]).counts, [0]);
   });
 });

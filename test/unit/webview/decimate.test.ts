@@ -1,6 +1,6 @@
 // Min/max decimation: what the chart draws of a series at the plot's width.
 import { strict as assert } from 'node:assert';
-import { decimate, lowerBound, upperBound, visibleRaw, visibleSlice } from '../../../src/webview/decimate';
+import { decimate, lowerBound, snapTimes, upperBound, visibleRaw, visibleSlice } from '../../../src/webview/decimate';
 
 /** n points, one per ms from `start`, values from `f`. */
 function series(n: number, f: (i: number) => number, start = 0): { times: Float64Array; values: Float64Array } {
@@ -121,5 +121,21 @@ describe('webview: decimate (min/max per pixel column)', () => {
     assert.equal(out.times.length, 50_002);
     assert.equal(out.times[0], 999);
     assert.equal(out.values[50_001], 51_000);
+  });
+
+  it('snaps times inside the range to half-pixel slots, in order, leaving the neighbours outside alone', () => {
+    // 10 px over [0, 100]: slots of 5 ms, centred at 2.5, 7.5, …, 97.5.
+    const times = Float64Array.of(-3, 0, 1, 4.9, 5, 51, 99.9, 100, 104);
+    assert.equal(snapTimes(times, 0, 100, 10), times, 'in place');
+    assert.deepEqual([...times], [-3, 2.5, 2.5, 2.5, 7.5, 52.5, 97.5, 97.5, 104]);
+    const empty = Float64Array.of(5);
+    assert.deepEqual([...snapTimes(empty, 5, 5, 10)], [5], 'a range of no width leaves times as they are');
+  });
+
+  it('makes independently decimated series share x values', () => {
+    const a = decimate(series(100_000, (i) => Math.sin(i / 7)), 0, 99_999, 500);
+    const b = decimate(series(100_000, (i) => Math.cos(i / 11), 0.3), 0, 99_999, 500);
+    const union = new Set([...snapTimes(a.times, 0, 99_999, 500), ...snapTimes(b.times, 0, 99_999, 500)]);
+    assert.ok(union.size <= 2 * 500 + 2, `${union.size} distinct x values for two series of ≤ 1002 points each`);
   });
 });
