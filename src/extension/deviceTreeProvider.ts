@@ -13,7 +13,7 @@ import type { ChangeFeed, ModelChanges } from '../model/changeSet';
 import { Coalescer, type Timers } from './coalescer';
 import { deviceItem, propertyDescription, propertyItem, type TreeItemView } from './deviceTreeItems';
 import type { Explorer } from './explorer';
-import { rowOf, toTreeItem, type TreeItemRow } from './treeItem';
+import { markdownTooltip, rowOf, toTreeItem, type TreeItemRow } from './treeItem';
 
 export interface DeviceNode {
   readonly kind: 'device';
@@ -120,7 +120,13 @@ export class DeviceTreeProvider implements vscode.TreeDataProvider<DeviceTreeNod
   // ── TreeDataProvider ──────────────────────────────────────────────────────────────────────────────
 
   getTreeItem(node: DeviceTreeNode): vscode.TreeItem {
-    return toTreeItem(this.viewOf(node));
+    return toTreeItem(this.viewOf(node), { withTooltip: false });
+  }
+
+  /** The tooltip, built when the row is hovered (not on every refresh). */
+  resolveTreeItem(item: vscode.TreeItem, node: DeviceTreeNode): vscode.TreeItem {
+    item.tooltip = markdownTooltip(this.viewOf(node).tooltip);
+    return item;
   }
 
   getChildren(node?: DeviceTreeNode): DeviceTreeNode[] {
@@ -141,7 +147,7 @@ export class DeviceTreeProvider implements vscode.TreeDataProvider<DeviceTreeNod
   snapshot(): DeviceTreeRow[] {
     const row = (node: DeviceTreeNode): DeviceTreeRow => {
       return {
-        ...rowOf(this.getTreeItem(node)),
+        ...rowOf(this.resolveTreeItem(this.getTreeItem(node), node)),
         ...(node.kind === 'device' && { children: this.childrenOf(node).map(row) }),
       };
     };

@@ -23,6 +23,12 @@ const MAX_APPENDS_PER_SECOND = 10;
 export const MAX_BATCH_CHARS = 64 * 1024;
 /** Undecodable frames kept for the next batch; further ones are counted. */
 const MAX_QUEUED_FRAMES = 100;
+/**
+ * Text the channel holds at most before it is cleared (with a note): VS Code keeps a copy of the channel's
+ * whole text in the extension host, and other extensions read it all on every append, so an unbounded channel
+ * makes every append slower and the memory grow (B3's profile). Recording and export keep every event.
+ */
+export const MAX_CHANNEL_CHARS = 2 * 1024 * 1024;
 /** Text kept for the integration tests (only in the test host). */
 const CAPTURE_CHARS = 4 * 1024 * 1024;
 
@@ -46,6 +52,8 @@ export interface EventLogStats {
   format: EventFormat;
   /** The filter as the status bar shows it; empty when none. */
   filter: string;
+  /** Times the channel was cleared because it held MAX_CHANNEL_CHARS. */
+  clears: number;
   /** Characters appended so far: a mark for `textSince`. */
   chars: number;
 }
@@ -66,7 +74,9 @@ export class EventLog implements vscode.Disposable {
   private frames: UndecodableFrame[] = [];
   private lostFrames = 0;
   private paused: boolean;
-  private readonly counters = { appends: 0, lines: 0, shown: 0, skipped: 0, lost: 0, filteredOut: 0, undecodable: 0, undecodableNotShown: 0, chars: 0 };
+  private readonly counters = { appends: 0, lines: 0, shown: 0, skipped: 0, lost: 0, filteredOut: 0, undecodable: 0, undecodableNotShown: 0, clears: 0, chars: 0 };
+  /** Characters in the channel now (since it was last cleared). */
+  private channelChars = 0;
   private captured = '';
   private readonly filterEmitter = new vscode.EventEmitter<EventCriteria>();
 
@@ -183,7 +193,15 @@ export class EventLog implements vscode.Disposable {
   }
 
   private append(text: string, lines: number): void {
+    if (this.channelChars + text.length > MAX_CHANNEL_CHARS && this.channelChars > 0) {
+      this.channel.clear();
+      this.channelChars = 0;
+      this.counters.clears++;
+      text = `… earlier lines were cleared to keep VS Code responsive (the channel keeps about ${MAX_CHANNEL_CHARS / 1024 / 1024} MB); "Record Events to File…" keeps every event.\n${text}`;
+      lines++;
+    }
     this.channel.append(text);
+    this.channelChars += text.length;
     this.counters.appends++;
     this.counters.lines += lines;
     this.counters.chars += text.length;

@@ -3,20 +3,30 @@
 import * as vscode from 'vscode';
 import type { TreeItemView } from './deviceTreeItems';
 
-export function toTreeItem(view: TreeItemView): vscode.TreeItem {
+/**
+ * `withTooltip: false` leaves the tooltip for `resolveTreeItem`: VS Code then builds it only when the row is
+ * hovered, instead of parsing a Markdown tooltip for every row of every refresh (B3's profile found that in
+ * the extension host at high event rates).
+ */
+export function toTreeItem(view: TreeItemView, { withTooltip = true }: { withTooltip?: boolean } = {}): vscode.TreeItem {
   const item = new vscode.TreeItem(
     view.label,
     view.collapsible === 'collapsed' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
   );
   item.id = view.id;
   item.description = view.description;
-  const tooltip = new vscode.MarkdownString(view.tooltip);
-  tooltip.isTrusted = false;
-  tooltip.supportHtml = false;
-  item.tooltip = tooltip;
+  if (withTooltip) item.tooltip = markdownTooltip(view.tooltip);
   item.iconPath = new vscode.ThemeIcon(view.icon, view.iconColor === undefined ? undefined : new vscode.ThemeColor(view.iconColor));
   item.contextValue = view.contextValue;
   return item;
+}
+
+/** Untrusted Markdown without HTML: tooltips carry device-provided strings. */
+export function markdownTooltip(text: string): vscode.MarkdownString {
+  const tooltip = new vscode.MarkdownString(text);
+  tooltip.isTrusted = false;
+  tooltip.supportHtml = false;
+  return tooltip;
 }
 
 /** A shown row as plain data, for test hooks: what the view renders, read back from the TreeItem. */

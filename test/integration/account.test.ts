@@ -7,25 +7,14 @@ import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { request } from 'undici';
 import type { ExtensionApi } from '../../src/extension/api';
-import type { PromptView } from '../../src/extension/prompter';
 import { sleep, waitFor } from '../unit/support/waitFor';
 import { activeApi, EXTENSION_ID, filesUnder } from './support/host';
+import { signInThroughPrompts, stepOf, type Answers } from './support/signIn';
 
 const TOKENS_KEY = 'aylaDss.session';
 const APP_SECRET_KEY = 'aylaDss.appSecret';
 const WRONG_PASSWORD_MESSAGE = 'Sign-in failed: wrong email or password (401). Five failures lock the account for 30 minutes.';
 const UNKNOWN_APP_MESSAGE = 'Sign-in failed: the app id or app secret is not known to this Ayla region (404). Check them, and that the region is right.';
-
-interface Answers {
-  cloud: string;
-  clientType?: string;
-  appId?: string;
-  appSecret?: string;
-  email?: string;
-  password?: string;
-  /** Escape at the prompt whose text starts with this (e.g. "Email"). */
-  cancelAt?: string;
-}
 
 interface StoredTokens {
   accessToken: string;
@@ -42,54 +31,6 @@ function config(): vscode.WorkspaceConfiguration {
 
 async function setSetting(key: string, value: unknown): Promise<void> {
   await config().update(key, value, vscode.ConfigurationTarget.Global);
-}
-
-/** Which step a prompt is, by its text. */
-function stepOf(view: PromptView): string {
-  if (view.kind === 'quickPick') return view.items.some((i) => i.label === 'US field') ? 'Cloud' : 'Client type';
-  const prompt = view.prompt ?? '';
-  if (/^App secret/.test(prompt)) return 'App secret';
-  if (/^App id|did not know this app id/.test(prompt)) return 'App id';
-  if (/^Email/.test(prompt)) return 'Email';
-  if (/^Password/.test(prompt)) return 'Password';
-  return prompt;
-}
-
-/**
- * Runs "Ayla DSS: Sign In" and answers every prompt it shows through the real UI; returns the command's
- * result and the prompts in the order they were shown.
- */
-async function signInThroughPrompts(answers: Answers): Promise<{ result: boolean; asked: PromptView[] }> {
-  let settled = false;
-  const command = Promise.resolve(vscode.commands.executeCommand<boolean>('aylaDss.signIn')).finally(() => (settled = true));
-  const asked: PromptView[] = [];
-  let lastId = api.testing.prompts.current()?.id ?? 0;
-  while (!settled) {
-    const view = api.testing.prompts.current();
-    if (!view || view.id <= lastId) {
-      await sleep(10);
-      continue;
-    }
-    lastId = view.id;
-    asked.push(view);
-    const step = stepOf(view);
-    if (answers.cancelAt !== undefined && step === answers.cancelAt) {
-      await api.testing.prompts.cancel();
-      continue;
-    }
-    const answer = {
-      Cloud: answers.cloud,
-      'Client type': answers.clientType,
-      'App id': answers.appId,
-      'App secret': answers.appSecret,
-      Email: answers.email,
-      Password: answers.password,
-    }[step];
-    if (answer === undefined) throw new Error(`No answer for the "${step}" prompt (${JSON.stringify(view)}).`);
-    if (view.kind === 'quickPick') await api.testing.prompts.pick(answer);
-    else await api.testing.prompts.enter(answer);
-  }
-  return { result: (await command) === true, asked };
 }
 
 async function storedTokens(): Promise<StoredTokens | undefined> {
@@ -267,7 +208,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
   });
 
   it('"Sign In" offers every cloud in one quick pick; "Local simulator" signs in without more questions', async () => {
-    const { result, asked } = await signInThroughPrompts({ cloud: 'Local simulator' });
+    const { result, asked } = await signInThroughPrompts(api, { cloud: 'Local simulator' });
     assert.equal(result, true);
     assert.equal(asked.length, 1);
     const [cloudPick] = asked;
@@ -286,7 +227,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
   it('signs in to "US field" (hosts overridden to the simulator) through every prompt; the tokens are only in SecretStorage', async () => {
     await setSetting('appId', undefined);
     await api.testing.account.reload(); // nothing stored: stays signed out
-    const { result, asked } = await signInThroughPrompts(US_FIELD_DEMO);
+    const { result, asked } = await signInThroughPrompts(api, US_FIELD_DEMO);
     assert.equal(result, true, `signed in (messages: ${JSON.stringify(api.recentMessages().slice(-2))})`);
     assert.deepEqual(
       asked.map((v) => [stepOf(v), v.kind, v.password, v.step, v.totalSteps]),
@@ -327,7 +268,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
 
     // Signed in again: nothing but the email and password is asked.
     await vscode.commands.executeCommand('aylaDss.signOut');
-    const again = await signInThroughPrompts(US_FIELD_DEMO);
+    const again = await signInThroughPrompts(api, US_FIELD_DEMO);
     assert.equal(again.result, true);
     assert.deepEqual(again.asked.map(stepOf), ['Cloud', 'Client type', 'Email', 'Password']);
     assert.equal(again.asked[0]?.activeItem, 'US field', 'the cloud pick starts on the last cloud');
@@ -335,7 +276,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
   });
 
   it('"Sign Out" deletes the subscriptions on the server, revokes the token and clears the tokens from SecretStorage', async () => {
-    assert.equal((await signInThroughPrompts(US_FIELD_DEMO)).result, true);
+    assert.equal((await signInThroughPrompts(api, US_FIELD_DEMO)).result, true);
     await waitForLive();
     const tokens = (await storedTokens())!;
     const observer = await rawSignIn(simulatorUrl);
@@ -358,7 +299,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
     try {
       await setSetting('hosts', { user: proxy.url, device: simulatorUrl, dss: simulatorUrl, stream: simulatorUrl });
       const wrongPassword = 'Wr0ng-pässword-7391';
-      const { result, asked } = await signInThroughPrompts({ ...US_FIELD_DEMO, password: wrongPassword });
+      const { result, asked } = await signInThroughPrompts(api, { ...US_FIELD_DEMO, password: wrongPassword });
       assert.equal(result, false);
       assert.equal(proxy.signIns, 1, 'exactly one sign-in request');
       assert.deepEqual(asked.map(stepOf), ['Cloud', 'Client type', 'Email', 'Password'], 'the stored app id and secret were used');
@@ -368,7 +309,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
       assert.equal((await api.testing.account.storedSecrets())[TOKENS_KEY], undefined, 'no tokens stored');
 
       // The next request the proxy sees is the next sign-in the user asks for: nothing was repeated meanwhile.
-      assert.equal((await signInThroughPrompts(US_FIELD_DEMO)).result, true);
+      assert.equal((await signInThroughPrompts(api, US_FIELD_DEMO)).result, true);
       assert.equal(proxy.signIns, 2, 'one more sign-in request, for the second attempt only');
 
       const secrets = await api.testing.account.storedSecrets();
@@ -382,7 +323,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
 
   it('an app id/secret the service does not know (404) is forgotten, and both are asked again next time', async () => {
     // A stored, working app secret first.
-    assert.equal((await signInThroughPrompts(US_FIELD_DEMO)).result, true);
+    assert.equal((await signInThroughPrompts(api, US_FIELD_DEMO)).result, true);
     await vscode.commands.executeCommand('aylaDss.signOut');
     assert.ok((await api.testing.account.storedSecrets())[APP_SECRET_KEY], 'an app secret is stored');
 
@@ -391,7 +332,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
       await setSetting('hosts', { user: proxy.url, device: simulatorUrl, dss: simulatorUrl, stream: simulatorUrl });
       // The service stops knowing the app (e.g. its secret was rotated).
       proxy.refuseSignIn = { status: 404, body: { error: 'Could not find an application with that app_id and app_secret.' } };
-      const refused = await signInThroughPrompts(US_FIELD_DEMO);
+      const refused = await signInThroughPrompts(api, US_FIELD_DEMO);
       assert.equal(refused.result, false);
       assert.deepEqual(refused.asked.map(stepOf), ['Cloud', 'Client type', 'Email', 'Password']);
       assert.equal(proxy.signIns, 1);
@@ -399,7 +340,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
       assert.equal((await api.testing.account.storedSecrets())[APP_SECRET_KEY], undefined, 'the rejected app secret is forgotten');
 
       proxy.refuseSignIn = undefined;
-      const again = await signInThroughPrompts(US_FIELD_DEMO);
+      const again = await signInThroughPrompts(api, US_FIELD_DEMO);
       assert.equal(again.result, true);
       assert.deepEqual(again.asked.map(stepOf), ['Cloud', 'Client type', 'App id', 'App secret', 'Email', 'Password']);
       const appIdPrompt = again.asked[2]!;
@@ -409,7 +350,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
 
       // Accepted now: not asked again.
       await vscode.commands.executeCommand('aylaDss.signOut');
-      const third = await signInThroughPrompts(US_FIELD_DEMO);
+      const third = await signInThroughPrompts(api, US_FIELD_DEMO);
       assert.deepEqual(third.asked.map(stepOf), ['Cloud', 'Client type', 'Email', 'Password']);
     } finally {
       await proxy.close();
@@ -422,7 +363,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
       await setSetting('hosts', { user: proxy.url, device: simulatorUrl, dss: simulatorUrl, stream: simulatorUrl });
       const messages = api.recentMessages().length;
       for (const step of ['Cloud', 'Client type', 'Email', 'Password']) {
-        const { result, asked } = await signInThroughPrompts({ ...US_FIELD_DEMO, cancelAt: step });
+        const { result, asked } = await signInThroughPrompts(api, { ...US_FIELD_DEMO, cancelAt: step });
         assert.equal(result, false);
         assert.equal(stepOf(asked.at(-1)!), step);
       }
@@ -436,7 +377,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
   });
 
   it('after a reload the stored session is resumed silently from its tokens', async () => {
-    assert.equal((await signInThroughPrompts(US_FIELD_DEMO)).result, true);
+    assert.equal((await signInThroughPrompts(api, US_FIELD_DEMO)).result, true);
     await waitForLive();
     const before = (await storedTokens())!;
     const shown = api.testing.prompts.current()?.id;
@@ -450,7 +391,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
   });
 
   it('a resumed session whose access token expired is refreshed, and the new tokens are stored', async () => {
-    assert.equal((await signInThroughPrompts(US_FIELD_DEMO)).result, true);
+    assert.equal((await signInThroughPrompts(api, US_FIELD_DEMO)).result, true);
     const before = (await storedTokens())!;
     const expire = async (): Promise<void> => {
       assert.equal((await http(`${simulatorUrl}/_simulator/faults/expire-tokens`, { method: 'POST', body: {} })).status, 200);
@@ -465,7 +406,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
   });
 
   it('a revoked session is not resumed: the user is told why, offered "Sign In", and the tokens are cleared', async () => {
-    assert.equal((await signInThroughPrompts(US_FIELD_DEMO)).result, true);
+    assert.equal((await signInThroughPrompts(api, US_FIELD_DEMO)).result, true);
     // Revoked while no window is open (e.g. signed out with the CLI, or by the service).
     const revoke = async (): Promise<void> => {
       const tokens = (await storedTokens())!;
@@ -506,7 +447,7 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
   });
 
   it('signing out in another window (the tokens deleted from SecretStorage) signs out here', async () => {
-    assert.equal((await signInThroughPrompts(US_FIELD_DEMO)).result, true);
+    assert.equal((await signInThroughPrompts(api, US_FIELD_DEMO)).result, true);
     await waitForLive();
     await api.testing.account.signOutElsewhere();
     await waitFor('signed out here', () => api.explorer.state.kind === 'signedOut', 10_000);
