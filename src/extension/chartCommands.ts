@@ -32,6 +32,8 @@ export interface ChartProbe {
   readonly ready: boolean;
   readonly state: ChartState;
   readonly messages: readonly ChartMessageRecord[];
+  /** The page's HTML as the panel set it (its Content Security Policy included). */
+  readonly html: string;
 }
 
 /** For the integration tests only (ExtensionApi.testing). */
@@ -178,7 +180,7 @@ export function registerChartCommands(context: vscode.ExtensionContext, { explor
 
   return {
     charts: () =>
-      panels.map((p) => ({ title: p.panel.title, visible: p.panel.visible, ready: p.isReady, state: p.state, messages: [...p.messages] })),
+      panels.map((p) => ({ title: p.panel.title, visible: p.panel.visible, ready: p.isReady, state: p.state, messages: [...p.messages], html: p.panel.webview.html })),
     chartPrompts: prompter.driver,
     setNextChartExportPath: (path) => {
       nextExportPath = path;

@@ -4,6 +4,7 @@
 import type { DeviceState } from '../model/deviceState';
 import type { PendingWrite } from '../model/pendingWrite';
 import type { PropertyState } from '../model/propertyState';
+import { printable } from './eventLines';
 
 export interface TreeItemView {
   /** Unique among all nodes (TreeItem.id): keeps expansion and selection across refreshes. */
@@ -199,8 +200,9 @@ export function deviceItem(device: DeviceState, now: number): TreeItemView {
   }
   return {
     id: deviceNodeId(device.dsn),
-    label: deviceLabel(device),
-    description: deviceDescription(device),
+    // Device-provided text on one line, with nothing hidden or reordered.
+    label: printable(deviceLabel(device)),
+    description: printable(deviceDescription(device)),
     tooltip: deviceTooltip(device, now),
     icon,
     iconColor,
@@ -356,8 +358,8 @@ export function propertyItem(property: PropertyState, now: number): TreeItemView
   const numeric = property.baseType !== undefined && NUMERIC.has(property.baseType);
   return {
     id: propertyNodeId(property.dsn, property.name),
-    label: property.displayName,
-    description: propertyDescription(property, now),
+    label: printable(property.displayName),
+    description: printable(propertyDescription(property, now)),
     tooltip: propertyTooltip(property, now),
     ...propertyIcon(property, write),
     contextValue: ['property', direction, writable && 'writable', numeric && 'numeric', write && !write.settled && 'pending'].filter(Boolean).join(' '),

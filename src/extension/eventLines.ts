@@ -34,9 +34,10 @@ export function localTimestamp(ms: number): string {
   return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}.${pad3(d.getMilliseconds())}`;
 }
 
-// Control characters and the two Unicode line separators: they would break a line or hide text.
+// Control characters, the two Unicode line separators and the bidirectional overrides: they would break a
+// line, hide text or show it in another order than it is (a name like "\u202Egnp.exe").
 // eslint-disable-next-line no-control-regex
-const UNPRINTABLE = /[\u0000-\u001f\u007f\u2028\u2029]/g;
+const UNPRINTABLE = /[\u0000-\u001f\u007f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 function escapeChar(c: string): string {
   switch (c) {

@@ -2,7 +2,7 @@
 // runs in the extension host, so tests drive it over HTTP), and a session signed in directly with a
 // simulator account and handed to the extension's explorer (the sign-in prompts have their own tests).
 import { strict as assert } from 'node:assert';
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { request } from 'undici';
@@ -60,6 +60,14 @@ export function filesUnder(dir: string): string[] {
   }
   return names.flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+    let entry;
+    try {
+      entry = lstatSync(path);
+    } catch {
+      return []; // removed meanwhile
+    }
+    // Symbolic links are skipped: a browser profile has dangling ones (SingletonCookie), and a link out of the folder is not its content.
+    if (entry.isSymbolicLink()) return [];
+    return entry.isDirectory() ? filesUnder(path) : [path];
   });
 }
