@@ -222,6 +222,7 @@ describe('fault matrix in the real extension host (simulator)', function () {
   it('stream keys expire (401 at the upgrade): new subscriptions, new keys, the streams resume; told once', async () => {
     const observer = new Observer();
     const warnings = count(/^The event stream broke/);
+    const recoveries = count(/^The event stream is live again/);
     const before = await subscriptionIds();
     await control('rate', { eventsPerSecond: RATE });
     await sleep(1500);
@@ -240,7 +241,7 @@ describe('fault matrix in the real extension host (simulator)', function () {
     figures.push({
       fault: 'stream keys expired (401 at upgrade)', injections: 1, events: observer.events, lost, duplicated,
       reconnects: times.length, medianReconnectMs: median(times), maxReconnectMs: times.length ? Math.max(...times) : null,
-      warnings: count(/^The event stream broke/) - warnings, recoveries: 0, outcome: streaming(),
+      warnings: count(/^The event stream broke/) - warnings, recoveries: count(/^The event stream is live again/) - recoveries, outcome: streaming(),
     });
     assert.ok(count(/^The event stream broke/) - warnings <= 1, 'told at most once');
     assert.equal(streaming(), 'live');
@@ -319,7 +320,7 @@ describe('fault matrix in the real extension host (simulator)', function () {
     const told = count(/^Signed out: /) - signedOutBefore;
     figures.push({
       fault: 'refresh token rejected', injections: 1, events: 0, lost: 0, duplicated: 0, reconnects: 0, medianReconnectMs: null, maxReconnectMs: null,
-      warnings: told, recoveries: 0, outcome: `signed out; ${observer.states.length} state change(s) after`,
+      warnings: told, recoveries: 0, outcome: `signed out (${observer.states.map((st) => st.kind).join(' → ')}), nothing after`,
     });
     assert.equal(told, 1, 'told once');
     assert.equal(count(/^Could not list the devices/) - listingFailuresBefore, 0, 'not told again by the command that met the end of the session');
