@@ -49,6 +49,7 @@ describe('the packaged .vsix', function () {
       'extension/README.md',
       'extension/LICENSE.txt',
       'extension/media/ayla-dss.svg',
+      'extension/media/icon.png',
       'extension/docs/devices-tree.png',
       'extension/docs/chart.png',
     ]) {
