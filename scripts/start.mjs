@@ -4,7 +4,8 @@
 //   - desktop VS Code when `code` is on PATH (unless AYLA_START_CODE_SERVER is set);
 //   - otherwise the pinned code-server from test/host on http://127.0.0.1:PORT, in the foreground.
 // Flags: --port N (or env PORT; default 8081, a free one if busy); --check opens the workbench in
-// headless Chromium, waits for the Ayla DSS view and the simulator's status bar item, saves
+// headless Chromium, waits for the Ayla DSS view, the simulator's status bar item, the live stream and
+// the simulated devices in the tree, saves
 // test-results/start-check.png, prints `start: ok` and stops (--check always uses code-server).
 import { spawn, spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -136,11 +137,14 @@ async function runCodeServer() {
     await icon.click();
     await page.locator('.statusbar-item', { hasText: 'Ayla simulator' }).first().waitFor({ state: 'visible', timeout: 60_000 })
       .catch(() => { throw new Error('the status bar never showed "Ayla simulator" (did autoStart start the simulator?).'); });
-    // The Devices view follows the simulator's state: give it that beat so the screenshot shows it.
-    await page.getByText('The local simulator is running').first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
-    // Its toast slides in over ~0.3 s; a screenshot mid-slide overlaps the chat input.
-    await page.locator('.notification-toast', { hasText: 'Ayla simulator listening' }).first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
-    await page.waitForTimeout(800);
+    // Signed in to the demo account and streaming: the status bar says live, and the tree lists devices.
+    await page.locator('.statusbar-item', { hasText: /Ayla DSS: live/ }).first().waitFor({ state: 'visible', timeout: 60_000 })
+      .catch(() => { throw new Error('the status bar never showed "Ayla DSS: live" (did signInOnStart sign in to the simulator?).'); });
+    await page.locator('.pane-body .monaco-list-row', { hasText: /Garage Door|Kitchen|Living/ }).first().waitFor({ state: 'visible', timeout: 30_000 })
+      .catch(() => { throw new Error('the Devices view never listed a simulated device.'); });
+    console.log(`start: signed in to the simulator and live after ${elapsed()}`);
+    // Toasts slide in over ~0.3 s; a screenshot mid-slide overlaps the view.
+    await page.waitForTimeout(1500);
     await page.screenshot({ path: screenshot });
     clearTimeout(timer);
     await stop(0, `ok (${elapsed()}; screenshot ${screenshot})`);
