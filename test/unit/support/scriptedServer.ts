@@ -36,7 +36,8 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-function readBody(stream: NodeJS.ReadableStream): Promise<string> {
+/** The whole body of a request or response, as UTF-8. */
+export function readBody(stream: NodeJS.ReadableStream): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     stream.on('data', (c: Buffer) => chunks.push(c));

@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import type { RecordedRequest } from '../../support/scriptedServer';
+import { readBody } from '../../support/scriptedServer';
 
 export interface RelayedSocket {
   /** The client's side (frames written here reach the client). */
@@ -41,14 +42,6 @@ export interface WireProxy {
   close(): Promise<void>;
 }
 
-function readBody(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: Buffer) => chunks.push(c));
-    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    stream.on('error', reject);
-  });
-}
 
 function refuse(socket: Duplex, status: number, body: string): void {
   if (!socket.writable) {
