@@ -1,5 +1,6 @@
-// `npm test`: type-check, build, unit tests on plain Node, then integration tests in the real
-// VS Code extension host (code-server, installed on first use). Stops at the first level that fails.
+// `npm test`: type-check, build, unit tests on plain Node, integration tests in the real VS Code
+// extension host (code-server, installed on first use), then end-to-end tests of the real UI in headless
+// Chromium (development mode and installed from a .vsix). Stops at the first level that fails.
 import { spawnSync } from 'node:child_process';
 
 const steps = [
@@ -8,6 +9,10 @@ const steps = [
   ['unit tests', ['test/run-unit.mjs']],
   ['test host', ['test/host/install.mjs']],
   ['integration tests', ['test/run-integration.mjs']],
+  // The real UI in headless Chromium: the extension in development mode, then installed from a .vsix packed
+  // from the same sources (in a temp folder; dist/ is left alone).
+  ['end-to-end tests (development mode)', ['test/e2e/run.mjs']],
+  ['end-to-end tests (installed .vsix)', ['test/e2e/run.mjs', '--vsix']],
 ];
 
 for (const [name, args] of steps) {
