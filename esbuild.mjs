@@ -1,6 +1,9 @@
 // Bundles every entry point the project ships or tests:
 //   dist/extension.js      the extension (node, cjs, `vscode` external)
 //   dist/cli.js            the terminal front end (node dist/cli.js …)
+//   dist/undici.js         undici (the HTTP client), shared by both and required only at the first REST call
+//                          (src/ayla/http.ts): it is two thirds of the code, and a bundle parses all it holds
+//                          when it is loaded, so keeping it out of extension.js keeps it out of activation
 //   dist/webview/chart.js  the chart webview's page script (browser, iife)
 //   dist/webview/uplot.css uPlot's stylesheet for the chart webview (the chart's own CSS is media/chart.css)
 //   dist/test/**.test.js   unit and integration tests, one bundle per test file
@@ -9,6 +12,7 @@
 import * as esbuild from 'esbuild';
 import { readdirSync, statSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -40,9 +44,18 @@ const node = {
   external: ['vscode', 'bufferutil', 'utf-8-validate'],
 };
 
+/** In the shipped bundles, `require('undici')` loads the chunk next to them: `./undici.js` (the bundle's own folder). */
+const undiciChunk = {
+  name: 'undici-chunk',
+  setup(build) {
+    build.onResolve({ filter: /^undici$/ }, () => ({ path: './undici.js', external: true }));
+  },
+};
+
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir },
-  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: { extension: 'src/extension/extension.ts' }, outdir, plugins: [undiciChunk] },
+  { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner: { js: '#!/usr/bin/env node' }, plugins: [undiciChunk] },
+  { ...node, entryPoints: { undici: createRequire(import.meta.url).resolve('undici') }, outdir },
   {
     // Runs in the webview under a strict CSP: no eval, one script file, one stylesheet per entry.
     bundle: true,

@@ -5,8 +5,20 @@
 // Only a payload that is not JSON, not an object, has no metadata object, or lacks the body its
 // (known) event type needs becomes an UndecodableFrame, with a one-sentence reason.
 //
-// Hot path (one call per event): one JSON.parse, no re-serialisation — `raw` is the payload text.
-import { EVENT_TYPES, type DssEvent, type JsonObject, type UndecodableFrame } from './events';
+// Hot path (one call per event): one JSON.parse, no re-serialisation — `raw` is the payload text — and
+// nothing of the parsed tree is kept (see "The decoded events" below).
+import {
+  EVENT_TYPES,
+  type ConnectivityDssEvent,
+  type DatapointAckDssEvent,
+  type DatapointDssEvent,
+  type DssEvent,
+  type JsonObject,
+  type LocationDssEvent,
+  type RegistrationDssEvent,
+  type UndecodableFrame,
+  type UnknownDssEvent,
+} from './events';
 import type { EventType } from './wireTypes';
 
 function isObject(value: unknown): value is JsonObject {
@@ -54,15 +66,45 @@ function datapointValue(value: unknown, baseType: string | undefined): number | 
   return null;
 }
 
+/**
+ * Shares the strings (and one-DSN lists) that repeat from event to event — DSNs, property and display
+ * names — so the thousands of events the store keeps point at one copy instead of each holding its own
+ * (JSON.parse makes a new string for every value longer than a few characters). A pure cache: cleared
+ * when it grows past a bound, so an endless stream of new names cannot make it grow without limit.
+ */
+class Interner<T> {
+  private readonly map = new Map<string, T>();
+  constructor(private readonly make: (key: string) => T, private readonly limit = 4096) {}
+  get(key: string): T {
+    let value = this.map.get(key);
+    if (value === undefined) {
+      if (this.map.size >= this.limit) this.map.clear();
+      value = this.make(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+}
+
+const NO_DSNS: readonly string[] = Object.freeze([]);
+const oneDsn = new Interner<readonly string[]>((dsn) => Object.freeze([dsn]));
+const names = new Interner<string>((name) => name);
+
+/** A string worth sharing (see Interner); undefined for anything else. */
+function name(value: unknown): string | undefined {
+  return typeof value === 'string' ? names.get(value) : undefined;
+}
+
 /** `metadata.dsn` may be a comma list; falls back to the body's own `dsn` (location, registration). */
-function dsnList(metadata: JsonObject, body: JsonObject | undefined): string[] {
+function dsnList(metadata: JsonObject, body: JsonObject | undefined): readonly string[] {
   const source = text(metadata.dsn) ?? text(body?.dsn);
-  if (source === undefined) return [];
-  if (!source.includes(',')) return source === '' ? [] : [source];
-  return source
+  if (source === undefined || source === '') return NO_DSNS;
+  if (!source.includes(',')) return oneDsn.get(source);
+  const dsns = source
     .split(',')
     .map((d) => d.trim())
     .filter((d) => d !== '');
+  return dsns.length === 0 ? NO_DSNS : dsns;
 }
 
 /** The body key(s) of each known event type, in order of preference. */
@@ -89,10 +131,162 @@ function guessBody(event: JsonObject, eventType: string): JsonObject {
   return {};
 }
 
+/** The body of a parsed event with a metadata object: undefined when its known event type's body is missing. */
+function findBody(event: JsonObject, eventType: string): JsonObject | undefined {
+  if (!KNOWN_TYPES.has(eventType)) return guessBody(event, eventType);
+  for (const key of BODY_KEYS[eventType as EventType]) {
+    const candidate = event[key];
+    if (isObject(candidate)) return candidate;
+  }
+  return undefined;
+}
+
 /** An event object that cannot be decoded; a readable `seq` it carries is kept (it arrived: no gap, and a replay of it is a duplicate). */
 function undecodableEvent(parsed: JsonObject, payload: string, reason: string, receivedAt: number): UndecodableFrame {
   const seq = sequence(parsed.seq);
   return seq === undefined ? { raw: payload, reason, receivedAt } : { raw: payload, reason, receivedAt, seq };
+}
+
+// ── The decoded events ────────────────────────────────────────────────────────────────────────────
+// The store keeps thousands of recent events (aylaDss.events.bufferSize, 10 000 by default). Keeping each
+// one's parsed JSON tree (metadata and body objects, a dozen strings) made the garbage collector the largest
+// cost of ingesting events (benchmark B1). So an event keeps only `raw` — the exact text, the one source of
+// truth — and the typed fields the views read; `metadata` and `body` are parsed from `raw` when read (rare:
+// a registration's dates, tests), never cached, so each read is a fresh copy and nothing extra is retained.
+// One class per type gives every event of a type one shape (monomorphic property reads in the store and views).
+
+/** The parts every event has, decoded once. */
+interface Common {
+  seq: number | undefined;
+  dsn: string;
+  dsns: readonly string[];
+  oemId: string | undefined;
+  oemModel: string | undefined;
+  raw: string;
+  receivedAt: number;
+}
+
+abstract class DecodedEvent {
+  readonly seq: number | undefined;
+  readonly dsn: string;
+  readonly dsns: readonly string[];
+  readonly oemId: string | undefined;
+  readonly oemModel: string | undefined;
+  readonly raw: string;
+  readonly receivedAt: number;
+
+  constructor(common: Common) {
+    this.seq = common.seq;
+    this.dsn = common.dsn;
+    this.dsns = common.dsns;
+    this.oemId = common.oemId;
+    this.oemModel = common.oemModel;
+    this.raw = common.raw;
+    this.receivedAt = common.receivedAt;
+  }
+
+  /** The whole `metadata` object as received, parsed from `raw` on each read (a fresh copy). */
+  get metadata(): JsonObject {
+    return (JSON.parse(this.raw) as JsonObject).metadata as JsonObject;
+  }
+
+  /** The body object as received, parsed from `raw` on each read (a fresh copy). */
+  get body(): JsonObject {
+    const event = JSON.parse(this.raw) as JsonObject;
+    // decodeEvent only made this event from a payload with a metadata object and (for a known type) its body.
+    return findBody(event, text((event.metadata as JsonObject).event_type) ?? '') ?? {};
+  }
+}
+
+class Connectivity extends DecodedEvent implements ConnectivityDssEvent {
+  readonly type = 'connectivity';
+  readonly status: string;
+  readonly eventTime: string | undefined;
+  constructor(common: Common, body: JsonObject) {
+    super(common);
+    this.status = text(body.status) ?? '';
+    this.eventTime = text(body.event_time);
+  }
+}
+
+class Datapoint extends DecodedEvent implements DatapointDssEvent {
+  readonly type = 'datapoint';
+  readonly property: string;
+  readonly displayName: string | undefined;
+  readonly baseType: string | undefined;
+  readonly value: number | string | null;
+  readonly updatedAt: string | undefined;
+  readonly echo: boolean | undefined;
+  constructor(common: Common, metadata: JsonObject, body: JsonObject) {
+    super(common);
+    const baseType = text(metadata.base_type);
+    this.property = name(metadata.property_name) ?? name(body.name) ?? '';
+    this.displayName = name(metadata.display_name);
+    this.baseType = baseType;
+    this.value = datapointValue(body.value, baseType);
+    this.updatedAt = text(body.updated_at);
+    this.echo = flag(body.echo);
+  }
+}
+
+class DatapointAck extends DecodedEvent implements DatapointAckDssEvent {
+  readonly type = 'datapointack';
+  readonly property: string;
+  readonly displayName: string | undefined;
+  readonly baseType: string | undefined;
+  readonly value: number | string | null;
+  readonly updatedAt: string | undefined;
+  readonly ackStatus: number | undefined;
+  readonly ackMessage: number | string | undefined;
+  readonly ackId: string | undefined;
+  readonly ackedAt: string | undefined;
+  constructor(common: Common, metadata: JsonObject, body: JsonObject) {
+    super(common);
+    const baseType = text(metadata.base_type);
+    const ackMessage = body.ack_message;
+    this.property = name(metadata.property_name) ?? name(body.name) ?? '';
+    this.displayName = name(metadata.display_name);
+    this.baseType = baseType;
+    this.value = datapointValue(body.value, baseType);
+    this.updatedAt = text(body.updated_at);
+    this.ackStatus = numeric(body.ack_status);
+    this.ackMessage = typeof ackMessage === 'number' || typeof ackMessage === 'string' ? ackMessage : undefined;
+    this.ackId = text(body.ack_id);
+    this.ackedAt = text(body.acked_at);
+  }
+}
+
+class Location extends DecodedEvent implements LocationDssEvent {
+  readonly type = 'location';
+  readonly lat: number | undefined;
+  readonly lng: number | undefined;
+  readonly provider: string | undefined;
+  constructor(common: Common, body: JsonObject) {
+    super(common);
+    this.lat = numeric(body.lat);
+    this.lng = numeric(body.long) ?? numeric(body.lng);
+    this.provider = text(body.provider);
+  }
+}
+
+class Registration extends DecodedEvent implements RegistrationDssEvent {
+  readonly type = 'registration';
+  readonly registered: boolean | undefined;
+  readonly registrationType: string | undefined;
+  constructor(common: Common, body: JsonObject) {
+    super(common);
+    this.registered = flag(body.registered);
+    this.registrationType = text(body.registration_type);
+  }
+}
+
+class Unknown extends DecodedEvent implements UnknownDssEvent {
+  readonly type = 'unknown';
+  readonly eventType: string;
+  constructor(common: Common, eventType: string) {
+    super(common);
+    this.eventType = eventType;
+  }
 }
 
 export function decodeEvent(payload: string, receivedAt: number): DssEvent | UndecodableFrame {
@@ -107,82 +301,33 @@ export function decodeEvent(payload: string, receivedAt: number): DssEvent | Und
   if (!isObject(metadata)) return undecodableEvent(parsed, payload, 'The event has no metadata object.', receivedAt);
 
   const eventType = text(metadata.event_type) ?? '';
-  let body: JsonObject | undefined;
-  if (KNOWN_TYPES.has(eventType)) {
-    for (const key of BODY_KEYS[eventType as EventType]) {
-      const candidate = parsed[key];
-      if (isObject(candidate)) {
-        body = candidate;
-        break;
-      }
-    }
-    if (body === undefined) {
-      return undecodableEvent(parsed, payload, `The ${eventType} event has no "${BODY_KEYS[eventType as EventType][0]}" object.`, receivedAt);
-    }
-  } else {
-    body = guessBody(parsed, eventType);
+  const body = findBody(parsed, eventType);
+  if (body === undefined) {
+    return undecodableEvent(parsed, payload, `The ${eventType} event has no "${BODY_KEYS[eventType as EventType][0]}" object.`, receivedAt);
   }
-
   const dsns = dsnList(metadata, body);
-  // The fields every event has, spelled out in each literal below (not spread from a shared object): an
-  // object spread costs more than the JSON.parse before it, and the same literal per type gives every
-  // event of that type one shape, so the store's and the views' property reads stay monomorphic.
-  const seq = sequence(parsed.seq);
-  const dsn = dsns[0] ?? '';
-  const oemId = text(metadata.oem_id);
-  const oemModel = text(metadata.oem_model);
-  const raw = payload;
-
+  const common: Common = {
+    seq: sequence(parsed.seq),
+    dsn: dsns[0] ?? '',
+    dsns,
+    oemId: name(metadata.oem_id),
+    oemModel: name(metadata.oem_model),
+    raw: payload,
+    receivedAt,
+  };
   switch (eventType) {
     case 'connectivity':
-      return { seq, dsn, dsns, oemId, oemModel, metadata, body, raw, receivedAt, type: 'connectivity', status: text(body.status) ?? '', eventTime: text(body.event_time) };
-    case 'datapoint': {
-      const baseType = text(metadata.base_type);
-      return {
-        seq, dsn, dsns, oemId, oemModel, metadata, body, raw, receivedAt,
-        type: 'datapoint',
-        property: text(metadata.property_name) ?? text(body.name) ?? '',
-        displayName: text(metadata.display_name),
-        baseType,
-        value: datapointValue(body.value, baseType),
-        updatedAt: text(body.updated_at),
-        echo: flag(body.echo),
-      };
-    }
-    case 'datapointack': {
-      const baseType = text(metadata.base_type);
-      const ackMessage = body.ack_message;
-      return {
-        seq, dsn, dsns, oemId, oemModel, metadata, body, raw, receivedAt,
-        type: 'datapointack',
-        property: text(metadata.property_name) ?? text(body.name) ?? '',
-        displayName: text(metadata.display_name),
-        baseType,
-        value: datapointValue(body.value, baseType),
-        updatedAt: text(body.updated_at),
-        ackStatus: numeric(body.ack_status),
-        ackMessage: typeof ackMessage === 'number' || typeof ackMessage === 'string' ? ackMessage : undefined,
-        ackId: text(body.ack_id),
-        ackedAt: text(body.acked_at),
-      };
-    }
+      return new Connectivity(common, body);
+    case 'datapoint':
+      return new Datapoint(common, metadata, body);
+    case 'datapointack':
+      return new DatapointAck(common, metadata, body);
     case 'location':
-      return {
-        seq, dsn, dsns, oemId, oemModel, metadata, body, raw, receivedAt,
-        type: 'location',
-        lat: numeric(body.lat),
-        lng: numeric(body.long) ?? numeric(body.lng),
-        provider: text(body.provider),
-      };
+      return new Location(common, body);
     case 'registration':
-      return {
-        seq, dsn, dsns, oemId, oemModel, metadata, body, raw, receivedAt,
-        type: 'registration',
-        registered: flag(body.registered),
-        registrationType: text(body.registration_type),
-      };
+      return new Registration(common, body);
     default:
-      return { seq, dsn, dsns, oemId, oemModel, metadata, body, raw, receivedAt, type: 'unknown', eventType };
+      return new Unknown(common, eventType);
   }
 }
 

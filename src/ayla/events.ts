@@ -16,10 +16,13 @@ interface DssEventCommon {
   dsns: readonly string[];
   oemId: string | undefined;
   oemModel: string | undefined;
-  /** The whole `metadata` object as received. */
-  metadata: JsonObject;
-  /** The body object (`connection`, `datapoint`, `location_event`, `registration_event`, …) as received. */
-  body: JsonObject;
+  /**
+   * The whole `metadata` object as received. Decoded events parse it from `raw` on each read (a fresh copy,
+   * nothing retained per event): read it once where it is needed, never per event on a hot path.
+   */
+  readonly metadata: JsonObject;
+  /** The body object (`connection`, `datapoint`, `location_event`, `registration_event`, …) as received; parsed from `raw` on each read, like `metadata`. */
+  readonly body: JsonObject;
   /** The frame's payload exactly as the server sent it. */
   raw: string;
   /** Local time (ms since the epoch) the frame arrived. */

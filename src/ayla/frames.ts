@@ -45,3 +45,29 @@ export function parseFrame(text: string): ParsedFrame {
   const lengthMismatch = declaredLength !== payload.length && declaredLength !== Buffer.byteLength(payload, 'utf8');
   return { kind: 'payload', payload, declaredLength, lengthMismatch };
 }
+
+const BAR = 0x7c; // '|'
+const MAX_PREFIX_DIGITS = 15;
+
+/**
+ * parseFrame for a text frame as the socket delivered it (UTF-8 bytes), giving the same result as
+ * `parseFrame(bytes.toString('utf8'))` — the hot path of the stream. The payload is decoded from the bytes after
+ * the prefix: one flat string, not a slice that keeps the whole frame text alive with every event the store
+ * buffers. A `|` byte only ever encodes `|` in UTF-8, so the first one is the first `|` of the text.
+ * Anything but a well-formed prefix goes through parseFrame for its exact reason.
+ */
+export function parseFrameBytes(bytes: Buffer): ParsedFrame {
+  const bar = bytes.indexOf(BAR);
+  if (bar < 1 || bar > MAX_PREFIX_DIGITS) return parseFrame(bytes.toString('utf8'));
+  let declaredLength = 0;
+  for (let i = 0; i < bar; i++) {
+    const digit = bytes[i]! - 0x30;
+    if (digit < 0 || digit > 9) return parseFrame(bytes.toString('utf8'));
+    declaredLength = declaredLength * 10 + digit;
+  }
+  const payload = bytes.toString('utf8', bar + 1);
+  if (payload === 'Z') return { kind: 'heartbeat' };
+  if (payload === 'X') return { kind: 'keepalive' };
+  const lengthMismatch = declaredLength !== payload.length && declaredLength !== Buffer.byteLength(payload, 'utf8');
+  return { kind: 'payload', payload, declaredLength, lengthMismatch };
+}

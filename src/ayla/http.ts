@@ -3,7 +3,7 @@
 // stream key. Only idempotent calls (GET, DELETE) are retried after the server may have seen them: a
 // repeated POST could lock an account (five failed sign-ins) or set a value twice. A call that never
 // reached a server (connection refused, host name not found) is retried whatever its method.
-import { STATUS_CODES } from 'node:http';
+import type * as NodeHttp from 'node:http';
 import type * as Undici from 'undici';
 import type { Dispatcher } from 'undici';
 import { AylaApiError, type AylaErrorKind, type AylaService } from './errors';
@@ -327,7 +327,9 @@ function retriedPhrase(retried: number, idempotent: boolean): string {
 }
 
 function statusText(status: number): string {
-  return (STATUS_CODES[status] ?? 'error').toLowerCase();
+  // node:http read when a status needs a name, not at load (it pulls in net and streams).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return ((require('node:http') as typeof NodeHttp).STATUS_CODES[status] ?? 'error').toLowerCase();
 }
 
 /** `: <server message>` for inclusion in a sentence, or nothing. */

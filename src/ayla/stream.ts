@@ -11,12 +11,13 @@
 //   - a frame it cannot decode is counted and surfaced raw, never a reason to close the socket;
 //   - every state change is emitted: monitoring never stops silently.
 // The stream key is a secret: every log line and state reason is redacted.
-import WebSocket, { type RawData } from 'ws';
+import type WebSocket from 'ws';
+import type { RawData } from 'ws';
 import { Backoff, type BackoffOptions } from './backoff';
 import { decodeEvent, isDssEvent } from './decode';
 import { Emitter, type Disposable } from './emitter';
 import type { DssEvent, UndecodableFrame } from './events';
-import { HEARTBEAT_ANSWER, parseFrame } from './frames';
+import { HEARTBEAT_ANSWER, parseFrame, parseFrameBytes } from './frames';
 import { buildStreamUrl, redactStreamKeys } from './streamUrl';
 import type { EventType } from './wireTypes';
 
@@ -91,6 +92,21 @@ function toText(data: RawData): string {
   return Buffer.from(data).toString('utf8');
 }
 
+/**
+ * ws, loaded when the first stream connects rather than when the extension loads: evaluating it also loads
+ * Node's http, https, tls and zlib, none of which activation needs.
+ */
+let wsModule: typeof WebSocket | undefined;
+function webSocketClass(): typeof WebSocket {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (wsModule ??= require('ws') as typeof WebSocket);
+}
+
+/** WebSocket.readyState values (the same constants ws exports, without loading it). */
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 3;
+
 const ignore = (): void => undefined;
 
 /** Forgets a socket at once: no more events from it reach the stream. */
@@ -104,15 +120,15 @@ function discard(ws: WebSocket): void {
 function closeGracefully(ws: WebSocket): Promise<void> {
   ws.removeAllListeners();
   ws.on('error', ignore);
-  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  if (ws.readyState === CLOSED) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
     ws.once('close', () => {
       clearTimeout(timer);
       resolve();
     });
-    if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
-    else if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'client stopping');
+    if (ws.readyState === CONNECTING) ws.terminate();
+    else if (ws.readyState === OPEN) ws.close(1000, 'client stopping');
   });
 }
 
@@ -232,7 +248,8 @@ export class DssStream {
     this.progressed = false;
     let ws: WebSocket;
     try {
-      ws = new WebSocket(url, { maxPayload: this.maxPayloadBytes, handshakeTimeout: this.options.connectTimeoutMs ?? 15000 });
+      const WebSocketClass = webSocketClass();
+      ws = new WebSocketClass(url, { maxPayload: this.maxPayloadBytes, handshakeTimeout: this.options.connectTimeoutMs ?? 15000 });
     } catch (error) {
       this.fail(`The stream could not be opened: ${messageOf(error)}`);
       return;
@@ -369,12 +386,12 @@ export class DssStream {
     if (this.ws !== ws) return;
     const receivedAt = this.now();
     this.lastHeard = receivedAt;
-    const text = toText(data);
     if (isBinary) {
-      this.reportUndecodable({ raw: text, reason: 'The server sent a binary frame; DSS frames are text.', receivedAt });
+      this.reportUndecodable({ raw: toText(data), reason: 'The server sent a binary frame; DSS frames are text.', receivedAt });
       return;
     }
-    const frame = parseFrame(text);
+    // ws hands text frames over as a Buffer: parse the bytes, so the payload is decoded once, on its own.
+    const frame = Buffer.isBuffer(data) ? parseFrameBytes(data) : parseFrame(toText(data));
     switch (frame.kind) {
       case 'heartbeat':
         this.counters.heartbeats++;
@@ -383,7 +400,7 @@ export class DssStream {
       case 'keepalive':
         return;
       case 'malformed':
-        this.reportUndecodable({ raw: text, reason: frame.reason, receivedAt });
+        this.reportUndecodable({ raw: toText(data), reason: frame.reason, receivedAt });
         return;
       case 'payload':
         break;
@@ -401,7 +418,7 @@ export class DssStream {
     // arrive: move the sequence on, so it is not reported as a gap. Any other seq on a frame that cannot be
     // decoded is not trusted (garbage must never push the sequence ahead and make real events look old).
     if (decoded.seq !== undefined && this.last !== undefined && decoded.seq === this.last + 1) this.last = decoded.seq;
-    this.reportUndecodable({ ...decoded, raw: text });
+    this.reportUndecodable({ ...decoded, raw: toText(data) });
   }
 
   /**
@@ -457,7 +474,7 @@ export class DssStream {
   private readonly checkSilence = (): void => {
     this.watchdog = undefined;
     const ws = this.ws;
-    if (!ws || ws.readyState !== WebSocket.OPEN) return;
+    if (!ws || ws.readyState !== OPEN) return;
     const silentMs = this.now() - this.lastHeard;
     if (silentMs < this.silenceLimitMs) {
       this.armWatchdog(this.silenceLimitMs - silentMs);

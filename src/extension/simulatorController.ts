@@ -1,7 +1,8 @@
 // Runs the built-in Ayla cloud simulator inside the extension host, so a user can try the extension
 // (and later sign in) without an Ayla account.
 import * as vscode from 'vscode';
-import { startSimulator, type Simulator } from '../simulator';
+import type * as SimulatorModule from '../simulator';
+import type { Simulator } from '../simulator';
 
 export class SimulatorController implements vscode.Disposable {
   private running: Simulator | undefined;
@@ -41,6 +42,9 @@ export class SimulatorController implements vscode.Disposable {
 
   private async launch(): Promise<Simulator> {
     const settings = vscode.workspace.getConfiguration('aylaDss.simulator');
+    // Loaded on first use: the simulator (its HTTP and WebSocket servers) is no part of activation.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startSimulator } = require('../simulator') as typeof SimulatorModule;
     const simulator = await startSimulator({
       port: settings.get<number>('port', 0),
       heartbeatMs: Math.round(settings.get<number>('heartbeatSeconds', 30) * 1000),

@@ -64,6 +64,8 @@ function snapshot(scratch) {
   const dir = join(scratch, 'bench');
   cpSync(BENCH_DIR, dir, { recursive: true });
   copyFileSync(join('dist', 'cli.js'), join(scratch, 'cli.js'));
+  // The CLI loads undici from the chunk beside it (esbuild.mjs) at its first REST call.
+  copyFileSync(join('dist', 'undici.js'), join(scratch, 'undici.js'));
   return { dir, cli: join(scratch, 'cli.js') };
 }
 

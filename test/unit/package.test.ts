@@ -1,7 +1,7 @@
 // `npm run package` must produce a .vsix that holds only what a user needs, and whose bundles run.
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipEntries, type ZipEntry } from './support/zipEntries';
@@ -43,6 +43,7 @@ describe('the packaged .vsix', function () {
       'extension/package.json',
       'extension/dist/extension.js',
       'extension/dist/cli.js',
+      'extension/dist/undici.js',
       'extension/dist/webview/chart.js',
       'extension/dist/webview/uplot.css',
       'extension/media/chart.css',
@@ -74,6 +75,32 @@ describe('the packaged .vsix', function () {
     assert.doesNotMatch(chart, /\beval\(|new Function\(/, 'and needs no unsafe-eval');
     const total = entries.reduce((sum, e) => sum + e.size, 0);
     assert.ok(total < 2_000_000, `unpacked size ${total} bytes stays under 2 MB`);
+  });
+
+  it('has bundles that load undici from the chunk beside them, outside the repository', async () => {
+    // The vsix's dist/ alone, where no node_modules can stand in for a missing chunk: the CLI's simulator,
+    // and the CLI signing in to it and listing its devices (its first REST call loads dist/undici.js).
+    const dist = join(folder, 'unpacked', 'dist');
+    mkdirSync(dist, { recursive: true });
+    for (const name of ['cli.js', 'undici.js']) writeFileSync(join(dist, name), read(`extension/dist/${name}`));
+    const cli = join(dist, 'cli.js');
+    const simulator = spawn(process.execPath, [cli, 'simulator', '--port', '0', '--quiet', '--rate', '0'], { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        simulator.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString('utf8');
+          const match = /listening on (http:\/\/\S+)/.exec(out);
+          if (match) resolve(match[1]!);
+        });
+        simulator.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before listening: ${out}`)));
+      });
+      const listing = spawnSync(process.execPath, [cli, 'devices', '--json', '--base-url', url, '--email', 'dev@example.com', '--password', 'simulator', '--app-id', 'simulator-app', '--app-secret', 'simulator-secret'], { cwd: folder, encoding: 'utf8', timeout: 60_000 });
+      assert.equal(listing.status, 0, listing.stderr);
+      assert.match(listing.stdout, /"dsn":"AC000W/, listing.stdout.slice(0, 200));
+    } finally {
+      simulator.kill();
+    }
   });
 
   it('has a CLI bundle that runs on its own, outside the repository', () => {

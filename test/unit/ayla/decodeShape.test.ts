@@ -1,12 +1,14 @@
 // The shape of decoded events: every event of one type has the same fields, in the same order, whatever
 // the payload carries or leaves out (a missing field is present as undefined). The decoder builds each
-// type's event from one object literal (no spread of a shared object, which cost more than the JSON.parse
-// itself: benchmark B1), and this pins the fields those literals must keep.
+// type's event with one class (no spread of a shared object, which cost more than the JSON.parse itself:
+// benchmark B1), and this pins the fields they must keep. What an event keeps is only `raw` and typed
+// scalars: `metadata` and `body` are read from `raw` (keeping every event's parsed JSON tree in the store's
+// buffers made garbage collection the largest cost of ingesting events, B1).
 import { strict as assert } from 'node:assert';
 import { decodeEvent, isDssEvent } from '../../../src/ayla/decode';
 import type { DssEvent } from '../../../src/ayla/events';
 
-const COMMON = ['seq', 'dsn', 'dsns', 'oemId', 'oemModel', 'metadata', 'body', 'raw', 'receivedAt', 'type'];
+const COMMON = ['seq', 'dsn', 'dsns', 'oemId', 'oemModel', 'raw', 'receivedAt', 'type'];
 const OWN: Record<DssEvent['type'], string[]> = {
   connectivity: ['status', 'eventTime'],
   datapoint: ['property', 'displayName', 'baseType', 'value', 'updatedAt', 'echo'],
@@ -49,4 +51,41 @@ describe('ayla/decode: the shape of decoded events', () => {
       assert.equal(sparse.dsn, '');
     });
   }
+
+  it('keeps no parsed JSON: metadata and body are read from raw, each read a fresh copy', () => {
+    const payload = { seq: '7', metadata: { ...FULL_META, event_type: 'datapoint', extra: { nested: [1, 2] } }, datapoint: { ...BODIES.datapoint[1], quality: 'good' } };
+    const event = decoded(payload);
+    for (const key of Object.keys(event)) {
+      const value: unknown = (event as unknown as Record<string, unknown>)[key];
+      // dsns is the one array (of strings); nothing else an event holds is an object.
+      if (key === 'dsns') assert.ok(Array.isArray(value) && (value as unknown[]).every((d) => typeof d === 'string'));
+      else assert.ok(value === null || typeof value !== 'object', `${key} holds an object`);
+    }
+    assert.deepEqual(event.metadata, payload.metadata);
+    assert.deepEqual(event.body, payload.datapoint);
+    const first = event.body;
+    first.quality = 'changed';
+    (event.metadata.extra as { nested: number[] }).nested.push(3);
+    assert.equal(event.body.quality, 'good', 'a read is a copy: changing it changes nothing');
+    assert.deepEqual(event.metadata.extra, { nested: [1, 2] });
+    assert.equal(event.raw, JSON.stringify(payload), 'raw is untouched');
+  });
+
+  it('reads the body each type keeps under its key (datapointack under either key; unknown types guessed)', () => {
+    const ack = decoded({ metadata: { ...FULL_META, event_type: 'datapointack' }, datapointack: { value: 1, ack_status: 200 } });
+    assert.deepEqual(ack.body, { value: 1, ack_status: 200 });
+    const unknown = decoded({ metadata: { event_type: 'firmware' }, seq: 1, firmware: { version: '2.0' }, other: { a: 1 } });
+    assert.deepEqual(unknown.body, { version: '2.0' });
+  });
+
+  it('shares one frozen list of a single DSN between the events of that device', () => {
+    const a = decoded({ seq: '1', metadata: { ...FULL_META, event_type: 'datapoint' }, datapoint: BODIES.datapoint[1] });
+    const b = decoded({ seq: '2', metadata: { ...FULL_META, event_type: 'datapoint' }, datapoint: BODIES.datapoint[1] });
+    assert.equal(a.dsns, b.dsns, 'one frozen one-DSN list');
+    assert.ok(Object.isFrozen(a.dsns));
+    assert.deepEqual(a.dsns, ['AC000W000000001']);
+    const several = decoded({ metadata: { ...FULL_META, dsn: 'A1, B2,', event_type: 'datapoint' }, datapoint: BODIES.datapoint[1] });
+    assert.deepEqual(several.dsns, ['A1', 'B2']);
+    assert.equal(several.dsn, 'A1');
+  });
 });

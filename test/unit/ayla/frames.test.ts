@@ -1,6 +1,7 @@
 // Stream framing: `N|payload` split on the first `|`, heartbeat and keep-alive, tolerant lengths.
 import { strict as assert } from 'node:assert';
-import { HEARTBEAT_ANSWER, parseFrame, type ParsedFrame } from '../../../src/ayla/frames';
+import { HEARTBEAT_ANSWER, parseFrame, parseFrameBytes, type ParsedFrame } from '../../../src/ayla/frames';
+import { seededRandom } from '../support/seededRandom';
 import { readFixtureFrames } from '../support/fixtureFile';
 
 function payloadOf(frame: ParsedFrame): Extract<ParsedFrame, { kind: 'payload' }> {
@@ -78,4 +79,45 @@ describe('ayla/frames: parseFrame', () => {
       assert.match(parsed.reason, /^[A-Z][^\n]*\.$/);
     });
   }
+});
+
+describe('ayla/frames: parseFrameBytes (the bytes a socket delivers)', () => {
+  const same = (bytes: Buffer, context: string): void => {
+    assert.deepEqual(parseFrameBytes(bytes), parseFrame(bytes.toString('utf8')), context);
+  };
+
+  it('gives what parseFrame gives on the decoded text, for every fixture frame', () => {
+    for (const { note, frame } of readFixtureFrames()) same(Buffer.from(frame, 'utf8'), note);
+  });
+
+  it('gives what parseFrame gives for odd prefixes, lengths and bytes that are not UTF-8', () => {
+    const cases: [string, Buffer][] = [
+      ['empty', Buffer.alloc(0)],
+      ['no bar', Buffer.from('{"a":1}')],
+      ['empty prefix', Buffer.from('|{"a":1}')],
+      ['letters', Buffer.from('1a|{}')],
+      ['16 digits', Buffer.from(`${'1'.repeat(16)}|{}`)],
+      ['15 digits', Buffer.from(`${'9'.repeat(15)}|{}`)],
+      ['heartbeat', Buffer.from('1|Z')],
+      ['keep-alive', Buffer.from('1|X')],
+      ['heartbeat, wrong N', Buffer.from('7|Z')],
+      ['non-ASCII, byte length', Buffer.from(`${Buffer.byteLength('{"v":"ü✓"}')}|{"v":"ü✓"}`)],
+      ['non-ASCII, character length', Buffer.from(`${'{"v":"ü✓"}'.length}|{"v":"ü✓"}`)],
+      ['invalid UTF-8 in the payload', Buffer.concat([Buffer.from('5|{"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')])],
+      ['invalid UTF-8 in the prefix', Buffer.concat([Buffer.from([0xc3]), Buffer.from('|{}')])],
+      ['bar inside the payload', Buffer.from('9|{"a":"|"}')],
+    ];
+    for (const [context, bytes] of cases) same(bytes, context);
+  });
+
+  it('gives what parseFrame gives for random frames', () => {
+    const random = seededRandom(8);
+    const alphabet = Buffer.from('0123456789|ZX{}"a ü✓', 'utf8');
+    for (let i = 0; i < 2000; i++) {
+      const length = Math.floor(random() * 24);
+      const bytes = Buffer.alloc(length);
+      for (let j = 0; j < length; j++) bytes[j] = random() < 0.1 ? Math.floor(random() * 256) : alphabet[Math.floor(random() * alphabet.length)]!;
+      same(bytes, `random frame ${bytes.toString('hex')}`);
+    }
+  });
 });

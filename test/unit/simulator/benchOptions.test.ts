@@ -4,7 +4,9 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { decodeEvent, isDssEvent } from '../../../src/ayla/decode';
 import type { DatapointEvent } from '../../../src/ayla/wireTypes';
+import { sentStamp } from '../../bench/support/ayla';
 import { parseArgs, UsageError } from '../../../src/cli/args';
 import { startSimulator, type Simulator } from '../../../src/simulator';
 import { monotonicMs } from '../../../src/simulator/clock';
@@ -45,6 +47,21 @@ describe('simulator: options for benchmarks', function () {
       assert.equal(typeof sent, 'number');
       assert.ok((sent as number) >= before && (sent as number) <= after, `${sent} within [${before}, ${after}]`);
     }
+  });
+
+  it("the benchmarks' sentStamp reads the stamp from raw, the same number as the datapoint's parsed metadata", async () => {
+    const events = await datapoints(true);
+    const rawFrames = events.map((event) => JSON.stringify(event));
+    for (const [i, raw] of rawFrames.entries()) {
+      const decoded = decodeEvent(raw, Date.now());
+      assert.ok(isDssEvent(decoded));
+      assert.equal(sentStamp(decoded), events[i]!.datapoint.metadata.sent_mono_ms);
+    }
+    await client?.close();
+    await sim?.stop();
+    const unstamped = decodeEvent(JSON.stringify((await datapoints(undefined))[0]), Date.now());
+    assert.ok(isDssEvent(unstamped));
+    assert.equal(sentStamp(unstamped), undefined);
   });
 
   it('without it, datapoint metadata stays empty', async () => {
