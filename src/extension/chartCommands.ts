@@ -6,7 +6,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { CHART_VIEW_TYPE, type ChartState, type SeriesRef } from '../webview/protocol';
 import { ChartPanel, createChartWebviewPanel, type ChartMessageRecord, type ChartPanelDependencies } from './chartPanel';
-import { DEFAULT_CHART_STATE, chartStateFrom } from './chartState';
+import { DEFAULT_CHART_STATE, chartStateFrom, windowFor } from './chartState';
 import { chartability, deviceName } from './chartSeries';
 import { propertyOf } from './commandTargets';
 import { formatValue } from './deviceTreeItems';
@@ -136,7 +136,12 @@ export function registerChartCommands(context: vscode.ExtensionContext, { explor
   };
 
   const open = (refs: readonly SeriesRef[]): ChartPanel => {
-    const panel = track(new ChartPanel(createChartWebviewPanel(), DEFAULT_CHART_STATE, dependencies));
+    const spans = refs.map((ref) => {
+      const history = store.history(ref.dsn, ref.property);
+      return history === undefined || history.size === 0 ? 0 : history.lastTime()! - history.timeAt(0)!;
+    });
+    const state = { ...DEFAULT_CHART_STATE, window: windowFor(Math.max(0, ...spans)) };
+    const panel = track(new ChartPanel(createChartWebviewPanel(), state, dependencies));
     panel.add(refs);
     return panel;
   };

@@ -17,3 +17,12 @@ export function chartStateFrom(value: unknown): ChartState {
     paused: state?.paused === true,
   };
 }
+
+/**
+ * The window a new chart starts on: the smallest that shows all the history it starts with, at least the last
+ * minute (a chart of a few seconds of history on a 10-minute axis is a line squeezed against the right edge).
+ */
+export function windowFor(historySpanMs: number): TimeWindow {
+  for (const window of ['1m', '10m', '1h'] as const) if (historySpanMs <= TIME_WINDOWS[window].ms) return window;
+  return 'all';
+}

@@ -125,10 +125,10 @@ function connectionOf(device: DeviceState): Connection {
 /** `AY001MRT1 · Online`: the model (else the OEM model) and the connection status as the server said it. */
 export function deviceDescription(device: DeviceState): string {
   const model = text(device.device?.model) || device.oemModel;
-  const parts: string[] = [];
-  if (model) parts.push(model);
-  parts.push(device.connectionStatus !== undefined && device.connectionStatus !== '' ? device.connectionStatus : 'status unknown');
+  // The status first: a narrow view cuts the end of a description, and the model matters least.
+  const parts: string[] = [device.connectionStatus !== undefined && device.connectionStatus !== '' ? device.connectionStatus : 'status unknown'];
   if (device.registered === false) parts.push('unregistered');
+  if (model) parts.push(model);
   return parts.join(' · ');
 }
 
@@ -268,8 +268,9 @@ function ackSuffix(property: PropertyState, write: PendingWrite | undefined): st
 }
 
 /**
- * `23.5 · 3s ago`; with a write in flight `⏳ 21 (pending) · 20 · 3s ago`, then `⏳ 21 (awaiting ack) · 1s ago`
- * for ack-enabled properties, `21 · 1s ago · ack 200` once acknowledged, `✗ 21 (failed) · 20 · 3s ago` when it failed.
+ * `23.5 · 3s ago`; with a write in flight `21 (pending) · 20 · 3s ago`, then `21 (awaiting ack) · 1s ago`
+ * for ack-enabled properties, `21 · 1s ago · ack 200` once acknowledged, `21 (failed) · 20 · 3s ago` when it failed.
+ * No emoji: many Linux desktops have no emoji font, and the row's icon already shows the state.
  */
 export function propertyDescription(property: PropertyState, now: number): string {
   const write = visibleWrite(property);
@@ -278,13 +279,13 @@ export function propertyDescription(property: PropertyState, now: number): strin
   const sent = formatValue(property.baseType, write.value);
   switch (write.status) {
     case 'pending':
-      return `⏳ ${sent} (pending) · ${current}`;
+      return `${sent} (pending) · ${current}`;
     case 'applied':
-      return `⏳ ${sent} (awaiting ack) · ${formatAge(now - (write.appliedAt ?? write.startedAt))}`;
+      return `${sent} (awaiting ack) · ${formatAge(now - (write.appliedAt ?? write.startedAt))}`;
     case 'acked':
       return current + ackSuffix(property, write);
     case 'failed':
-      return `✗ ${sent} (failed) · ${current}`;
+      return `${sent} (failed) · ${current}`;
   }
 }
 

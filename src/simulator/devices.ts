@@ -161,13 +161,17 @@ export class DeviceFleet implements SimulatedDevices {
         this.writeFromCloud(device, this.property(device, 'setpoint'), 16 + random.int(11), {}, device.ownerUuid);
         break;
       case 'connectivity':
-        this.setDeviceOnline(device, !device.online);
+        // Mostly online, as a device on a developer's desk is: an offline device comes back at its next
+        // connectivity turn, and an online one drops off only now and then (otherwise it reconnects).
+        this.setDeviceOnline(device, device.online ? random.next() >= 0.15 : true);
         break;
       case 'location':
         this.moveDevice(device, device.lat + (random.next() - 0.5) * 0.02, device.lng + (random.next() - 0.5) * 0.02);
         break;
       case 'registration':
-        this.setDeviceRegistered(device, !device.registered);
+        // A re-registration (a reset device registering again): unregistering is left to the control plane,
+        // so the demo devices never look broken on their own.
+        this.setDeviceRegistered(device, true);
         break;
     }
   }

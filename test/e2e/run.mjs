@@ -479,13 +479,13 @@ function steps(page, context, shared) {
           await u.inlineAction(led, 'Set Value…');
           await until('the On/Off quick pick', async () => /Send on or off to Blue LED/.test((await u.quickInputBox.getAttribute('placeholder')) ?? ''));
           await u.quickRow(target).first().click();
-          await until(`the Blue LED row to show "⏳ ${shown} (pending)" (it showed "${before}")`, async () => (await u.description(led)).startsWith(`⏳ ${shown} (pending)`));
+          await until(`the Blue LED row to show "${shown} (pending)" (it showed "${before}")`, async () => (await u.description(led)).startsWith(`${shown} (pending)`));
           const pendingText = await u.description(led);
           await page.screenshot({ path: join(outDir, '06-set-value-pending.png') });
           await shared.sim.holdWrites(false); // the device takes it: its datapoint arrives
           const confirmed = await until(`the Blue LED row to show "${shown} · …" confirmed`, async () => {
             const text = await u.description(led);
-            return text.startsWith(`${shown} · `) && !text.includes('⏳') && text;
+            return text.startsWith(`${shown} · `) && !text.includes('(pending)') && text;
           });
           shared.ledValue = target === 'On' ? 1 : 0;
           log(`  Blue LED: "${before}" → "${pendingText}" → "${confirmed}"`);

@@ -149,7 +149,7 @@ describe('Devices tree and status bar (real host, simulator)', function () {
       const row = rows.find((r) => r.id === `device:${device.dsn}`);
       assert.ok(row, `${device.dsn} is in the tree`);
       assert.equal(row.label, device.productName);
-      assert.equal(row.description, 'AY001MRT1 · Online');
+      assert.equal(row.description, 'Online · AY001MRT1');
       assert.equal(row.icon, 'vm-active');
       assert.match(row.tooltip, new RegExp(`DSN: ${device.dsn}`));
       assert.match(row.tooltip, /OEM model: \w+/);

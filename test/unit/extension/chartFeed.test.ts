@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { DeviceStore } from '../../../src/model/deviceStore';
 import { ChartFeed } from '../../../src/extension/chartFeed';
 import { ChartSeriesSet, MAX_SERIES, chartability } from '../../../src/extension/chartSeries';
-import { chartStateFrom } from '../../../src/extension/chartState';
+import { chartStateFrom, windowFor } from '../../../src/extension/chartState';
 import type { AppendMessage, SnapshotMessage } from '../../../src/webview/protocol';
 import { datapointEvent, listedDevice, listedProperty, resetEventFactory } from '../support/eventFactory';
 
@@ -90,6 +90,15 @@ describe('chart series bookkeeping', () => {
     const { series, notes } = set.resolve(store);
     assert.deepEqual(series, []);
     assert.equal(notes.length, 1);
+  });
+
+  it('starts a new chart on the smallest window that shows its whole history, at least a minute', () => {
+    assert.equal(windowFor(0), '1m');
+    assert.equal(windowFor(5_000), '1m');
+    assert.equal(windowFor(60_000), '1m');
+    assert.equal(windowFor(60_001), '10m');
+    assert.equal(windowFor(3_000_000), '1h');
+    assert.equal(windowFor(4_000_000), 'all');
   });
 
   it('takes only well-formed parts of a restored state', () => {

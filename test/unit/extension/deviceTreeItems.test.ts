@@ -86,7 +86,7 @@ describe('extension: device tree items', () => {
       const { store, clock } = setup();
       const view = deviceItem(store.device(A)!, clock.now);
       assert.equal(view.label, 'Kitchen Freezer');
-      assert.equal(view.description, 'AY001MRT1 · Online');
+      assert.equal(view.description, 'Online · AY001MRT1');
       assert.equal(view.icon, 'vm-active');
       assert.equal(view.iconColor, 'charts.green');
       assert.equal(view.collapsible, 'collapsed');
@@ -108,7 +108,7 @@ describe('extension: device tree items', () => {
       assert.match(tooltip, /Location: 44\.7695, -69\.4283 \(94043\) via ip-based · 1s ago/);
       assert.match(tooltip, /Connection: Offline since 2024-01-01T11:59:00Z \(5s ago\)/);
       assert.match(tooltip, /Registration: registered \(AP-Mode\)/);
-      assert.equal(description, 'AY001MRT1 · Offline');
+      assert.equal(description, 'Offline · AY001MRT1');
       assert.equal(icon, 'vm-outline');
       assert.equal(iconColor, 'disabledForeground');
       assert.equal(contextValue, 'device offline');
@@ -119,7 +119,7 @@ describe('extension: device tree items', () => {
       store.apply(datapointEvent({ dsn: 'AC000W999', property: 'x', oemModel: 'linuxevb' }));
       const view = deviceItem(store.device('AC000W999')!, Date.now());
       assert.equal(view.label, 'AC000W999');
-      assert.equal(view.description, 'linuxevb · status unknown', 'the OEM model stands in for an unknown model');
+      assert.equal(view.description, 'status unknown · linuxevb', 'the OEM model stands in for an unknown model');
       assert.equal(view.icon, 'vm');
       assert.equal(view.iconColor, undefined);
       assert.match(view.tooltip, /Connection: unknown/);
@@ -131,7 +131,7 @@ describe('extension: device tree items', () => {
       const { store, clock } = setup();
       store.apply(connectivityEvent({ dsn: A, status: 'Initializing' }));
       const view = deviceItem(store.device(A)!, clock.now);
-      assert.equal(view.description, 'AY001MRT1 · Initializing');
+      assert.equal(view.description, 'Initializing · AY001MRT1');
       assert.equal(view.icon, 'vm');
       assert.equal(view.iconColor, 'charts.yellow');
       assert.equal(view.contextValue, 'device unknown');
@@ -141,7 +141,7 @@ describe('extension: device tree items', () => {
       const { store, clock } = setup();
       store.apply(registrationEvent({ dsn: A, registered: false }));
       const view = deviceItem(store.device(A)!, clock.now);
-      assert.equal(view.description, 'AY001MRT1 · Online · unregistered');
+      assert.equal(view.description, 'Online · unregistered · AY001MRT1');
       assert.equal(view.icon, 'circle-slash');
       assert.equal(view.contextValue, 'device online unregistered');
       assert.match(view.tooltip, /Registration: unregistered/);
@@ -233,7 +233,7 @@ describe('extension: device tree items', () => {
       const { store, clock } = setup();
       store.beginWrite(A, 'Blue_LED', false);
       let view = propertyItem(prop(store, 'Blue_LED'), clock.now);
-      assert.match(view.description, /^⏳ off \(pending\) · on · /);
+      assert.match(view.description, /^off \(pending\) · on · /);
       assert.equal(view.icon, 'loading~spin');
       assert.match(view.contextValue, /\bpending\b/);
       assert.match(view.tooltip, /Write: off sent just now, waiting for the device's datapoint/);
@@ -247,11 +247,11 @@ describe('extension: device tree items', () => {
     it('shows an ack-enabled write as pending, then awaiting its ack, then with the ack status', () => {
       const { store, clock } = setup();
       store.beginWrite(A, 'setpoint', 21);
-      assert.match(propertyDescription(prop(store, 'setpoint'), clock.now), /^⏳ 21 \(pending\) · 20 · /);
+      assert.match(propertyDescription(prop(store, 'setpoint'), clock.now), /^21 \(pending\) · 20 · /);
       clock.now += 1000;
       store.apply(datapointEvent({ dsn: A, property: 'setpoint', value: 21, receivedAt: clock.now }));
       clock.now += 2000;
-      assert.equal(propertyDescription(prop(store, 'setpoint'), clock.now), '⏳ 21 (awaiting ack) · 2s ago');
+      assert.equal(propertyDescription(prop(store, 'setpoint'), clock.now), '21 (awaiting ack) · 2s ago');
       store.apply(ackEvent({ dsn: A, property: 'setpoint', value: 21, ackStatus: 200, receivedAt: clock.now }));
       const view = propertyItem(prop(store, 'setpoint'), clock.now);
       assert.equal(view.description, '21 · 2s ago · ack 200');
@@ -284,7 +284,7 @@ describe('extension: device tree items', () => {
       clock.now += 500;
       store.failWrite(id, 'HTTP 503 from the device service');
       let view = propertyItem(prop(store, 'setpoint'), clock.now);
-      assert.match(view.description, /^✗ 25 \(failed\) · 20 · /);
+      assert.match(view.description, /^25 \(failed\) · 20 · /);
       assert.equal(view.icon, 'error');
       assert.equal(view.iconColor, 'errorForeground');
       assert.match(view.tooltip, /Write: 25 failed: HTTP 503 from the device service/);
