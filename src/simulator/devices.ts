@@ -54,9 +54,22 @@ type Happening = (typeof CYCLE)[number];
 const STATUSES = ['idle', 'heating', 'cooling', 'defrosting', 'door open', 'holding 21 °C', 'eco mode'];
 const REGISTRATION_TYPES: RegistrationType[] = ['AP-Mode', 'Button-Push', 'Display', 'Dsn', 'Same-LAN', 'None'];
 
-const TICK_MS = 100;
-/** Events one tick may emit at most (200 000 events/s): past that the rate is clipped. */
+/**
+ * The emit tick follows the rate: about EVENTS_PER_TICK events a tick, between 5 and 100 ms. Long ticks at a
+ * high rate would send bursts (1 000 events/s in 100 ms ticks is 100 events at once, and the last waits for
+ * the client to work through the others); short ticks at a low rate would only cost idle CPU.
+ */
+const MIN_TICK_MS = 5;
+const MAX_TICK_MS = 100;
+const EVENTS_PER_TICK = 4;
+/** Events one tick may emit at most: past that the rate is clipped. */
 const MAX_EVENTS_PER_TICK = 20000;
+
+/** The tick for a total rate (events per second over all devices). */
+export function tickMsFor(eventsPerSecond: number): number {
+  if (!(eventsPerSecond > 0)) return MAX_TICK_MS;
+  return Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, Math.round((1000 * EVENTS_PER_TICK) / eventsPerSecond)));
+}
 
 export interface DeviceFleetOptions {
   dispatcher: Dispatcher;
@@ -75,6 +88,7 @@ export class DeviceFleet implements SimulatedDevices {
   private readonly drifting = new Map<SimDevice, { names: string[]; next: number }>();
   private rate = 0;
   private timer: NodeJS.Timeout | undefined;
+  private tickMs = MAX_TICK_MS;
   private lastTick = 0;
   private due = 0;
   private nextDevice = 0;
@@ -111,10 +125,15 @@ export class DeviceFleet implements SimulatedDevices {
       throw new RangeError('eventsPerSecond must be a finite number ≥ 0');
     }
     this.rate = eventsPerSecondPerDevice;
-    if (this.rate > 0 && !this.timer) {
-      this.lastTick = Date.now();
-      this.due = 0;
-      this.timer = setInterval(this.tick, TICK_MS);
+    const tickMs = tickMsFor(this.rate * this.devices.length);
+    if (this.rate > 0 && (!this.timer || tickMs !== this.tickMs)) {
+      if (this.timer) clearInterval(this.timer);
+      else {
+        this.lastTick = Date.now();
+        this.due = 0;
+      }
+      this.tickMs = tickMs;
+      this.timer = setInterval(this.tick, tickMs);
     } else if (this.rate === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;

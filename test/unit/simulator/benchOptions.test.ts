@@ -8,6 +8,7 @@ import { decodeEvent, isDssEvent } from '../../../src/ayla/decode';
 import type { DatapointEvent } from '../../../src/ayla/wireTypes';
 import { sentStamp } from '../../bench/support/ayla';
 import { parseArgs, UsageError } from '../../../src/cli/args';
+import { tickMsFor } from '../../../src/simulator/devices';
 import { startSimulator, type Simulator } from '../../../src/simulator';
 import { monotonicMs } from '../../../src/simulator/clock';
 import { createSubscription, signIn } from '../support/aylaHttp';
@@ -94,5 +95,14 @@ describe('simulator: options for benchmarks', function () {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  });
+
+  it('emits in ticks that follow the rate: about four events a tick, between 5 and 100 ms', () => {
+    assert.equal(tickMsFor(0), 100);
+    assert.equal(tickMsFor(1.5), 100, 'the demo rate keeps the long tick (idle CPU)');
+    assert.equal(tickMsFor(40), 100);
+    assert.equal(tickMsFor(100), 40);
+    assert.equal(tickMsFor(1000), 5, '1 000 events/s: 5 events every 5 ms, not 100 in one burst');
+    assert.equal(tickMsFor(500_000), 5);
   });
 });
