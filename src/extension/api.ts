@@ -14,6 +14,8 @@ export interface ExtensionApi {
   simulatorUrl(): string | undefined;
   /** The last messages shown to the user, oldest first (notification toasts are not visible to tests). */
   recentMessages(): readonly ShownMessage[];
+  /** How many messages were shown since activation (a mark: `recentMessages().slice(-(messageCount() - mark))`). */
+  messageCount(): number;
   /** The live session, streams and device store the views render (tests drive and observe it). */
   readonly explorer: Explorer;
   /** For the integration tests only: see and answer the sign-in prompts, read what the account stored; what the views show. */

@@ -50,6 +50,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   return {
     simulatorUrl: () => simulator.url,
     recentMessages: () => notifier.recent,
+    messageCount: () => notifier.total,
     explorer,
     testing: { ...testing, ...views, ...events, ...subscriptions, ...eventJson, ...setValue, ...charts, setCoalescing },
   };

@@ -9,16 +9,22 @@ export interface ShownMessage {
   text: string;
 }
 
-const KEEP = 20;
+const KEEP = 100;
 
 export class Notifier {
   private readonly shown: ShownMessage[] = [];
+  private shownTotal = 0;
 
   constructor(private readonly log: vscode.LogOutputChannel) {}
 
-  /** The last messages shown, oldest first (at most 20). */
+  /** The last messages shown, oldest first (at most 100). */
   get recent(): readonly ShownMessage[] {
     return this.shown;
+  }
+
+  /** Messages shown since activation: a mark for reading only the ones shown after it. */
+  get total(): number {
+    return this.shownTotal;
   }
 
   info<A extends string>(text: string, ...actions: A[]): Thenable<A | undefined> {
@@ -40,6 +46,7 @@ export class Notifier {
   }
 
   private remember(severity: Severity, text: string): void {
+    this.shownTotal++;
     this.shown.push({ severity, text });
     if (this.shown.length > KEEP) this.shown.shift();
   }

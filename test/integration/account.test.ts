@@ -361,14 +361,14 @@ describe('account: sign-in, resume, sign-out (real host, built-in simulator)', f
     const proxy = await startUserServiceProxy(simulatorUrl);
     try {
       await setSetting('hosts', { user: proxy.url, device: simulatorUrl, dss: simulatorUrl, stream: simulatorUrl });
-      const messages = api.recentMessages().length;
+      const messages = api.messageCount();
       for (const step of ['Cloud', 'Client type', 'Email', 'Password']) {
         const { result, asked } = await signInThroughPrompts(api, { ...US_FIELD_DEMO, cancelAt: step });
         assert.equal(result, false);
         assert.equal(stepOf(asked.at(-1)!), step);
       }
       assert.equal(proxy.signIns, 0);
-      assert.equal(api.recentMessages().length, messages, 'no message');
+      assert.equal(api.messageCount(), messages, 'no message');
       assert.equal(api.explorer.state.kind, 'signedOut');
       assert.equal(api.testing.prompts.current(), undefined, 'no prompt left open');
     } finally {

@@ -11,7 +11,7 @@ import type { ChartProbe } from '../../src/extension/chartCommands';
 import type { ChartMessageRecord } from '../../src/extension/chartPanel';
 import { ACCOUNTS, DEMO_USER } from '../../src/simulator/catalog';
 import { waitFor } from '../unit/support/waitFor';
-import { EXTENSION_ID, activeApi, attachSimulatorSession, simulatorControl, startQuietSimulator } from './support/host';
+import { EXTENSION_ID, activeApi, attachSimulatorSession, messagesSince, simulatorControl, startQuietSimulator } from './support/host';
 
 const WAIT_MS = 15_000;
 const DEMO_UUID = ACCOUNTS.find((a) => a.email === DEMO_USER.email)!.uuid;
@@ -65,9 +65,12 @@ describe('chart (real extension host)', function () {
 
   after(async () => {
     await closeCharts();
+    if (api.explorer.currentSession) await api.explorer.stopStreaming().catch(() => undefined);
     await api.explorer.detach(undefined);
     session?.dispose();
     session = undefined;
+    // A fresh simulator for the next file: nothing of this one's state carries over.
+    await vscode.commands.executeCommand('aylaDss.stopSimulator');
   });
 
   it('opens a chart for a decimal property: ready → snapshot of the history → appends of exactly the new points', async () => {
@@ -99,9 +102,9 @@ describe('chart (real extension host)', function () {
 
   it('refuses a string property with a sentence saying why, and opens nothing', async () => {
     const open = charts().length;
-    const shown = api.recentMessages().length;
+    const mark = api.messageCount();
     await vscode.commands.executeCommand('aylaDss.chartProperty', { dsn, name: 'status' });
-    const message = api.recentMessages().slice(shown).at(-1);
+    const message = messagesSince(api, mark).at(-1);
     assert.equal(message?.severity, 'warning');
     assert.match(message.text, /^Status on .+ is not charted: it is a string property, and only numbers and booleans have a value to plot\./);
     assert.equal(charts().length, open);

@@ -14,7 +14,7 @@ import type { ExplorerState } from '../../src/extension/explorerState';
 import { sleep, waitFor } from '../unit/support/waitFor';
 import { TOKENS_KEY } from '../../src/extension/sessionStore';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { EXTENSION_ID, activeApi, attachSimulatorSession, filesUnder, simulatorControl, startQuietSimulator } from './support/host';
+import { EXTENSION_ID, activeApi, attachSimulatorSession, filesUnder, messagesSince, simulatorControl, startQuietSimulator } from './support/host';
 
 const WAIT_MS = 20_000;
 /** Per device; the simulator's three demo devices emit every event type on their own at this rate. */
@@ -48,8 +48,10 @@ function streaming(): string {
   return state.kind === 'signedIn' ? state.streaming.kind : state.kind;
 }
 
+/** Messages shown in the current test (since its mark) that match. */
+let mark = 0;
 function count(pattern: RegExp): number {
-  return api.recentMessages().filter((m) => pattern.test(m.text)).length;
+  return messagesSince(api, mark).filter((m) => pattern.test(m.text)).length;
 }
 
 function median(values: number[]): number | null {
@@ -162,6 +164,7 @@ describe('fault matrix in the real extension host (simulator)', function () {
   });
 
   beforeEach(async () => {
+    mark = api.messageCount();
     simulatorUrl = await startQuietSimulator(api);
     await control('faults/reset');
     // As a user does: sign in to the demo account and stream with the extension's own settings.
@@ -177,7 +180,9 @@ describe('fault matrix in the real extension host (simulator)', function () {
     if (api.explorer.state.kind !== 'signedOut') await vscode.commands.executeCommand('aylaDss.signOut');
   });
 
-  after(() => {
+  after(async () => {
+    // A fresh simulator for the next file: a session ended by the server leaves its subscriptions behind.
+    await vscode.commands.executeCommand('aylaDss.stopSimulator');
     const dir = join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'test-results');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'reliability-host.json'), `${JSON.stringify({ at: new Date().toISOString(), figures }, null, 2)}\n`);

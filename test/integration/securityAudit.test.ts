@@ -114,9 +114,12 @@ describe('secrets audit (real host, a cloud with recognisable secrets)', functio
 
   it('a whole session leaves no password, app secret, token or stream key anywhere it wrote or showed', async () => {
     // Sign in through every prompt, as a user types it.
-    const { result } = await signInThroughPrompts(api, {
-      cloud: 'US field', clientType: 'Mobile', appId: 'simulator-app', appSecret: APP_SECRET, email: 'dev@example.com', password: PASSWORD,
-    });
+    const channelMark = api.testing.eventLog().chars;
+    const answers = { cloud: 'US field', clientType: 'Mobile', appId: 'simulator-app', appSecret: APP_SECRET, email: 'dev@example.com', password: PASSWORD };
+    let { result } = await signInThroughPrompts(api, answers);
+    // An earlier test may have left the published demo secret stored for this app id: this cloud refuses it
+    // (404), the extension forgets it, and the next sign-in asks for the secret, as it would for a user.
+    if (!result && /not known to this Ayla region \(404\)/.test(api.recentMessages().at(-1)?.text ?? '')) ({ result } = await signInThroughPrompts(api, answers));
     assert.equal(result, true, `signed in (${JSON.stringify(api.recentMessages().slice(-2))})`);
     await waitFor('streaming live', () => streaming() === 'live', WAIT_MS);
     await collectSecrets();
@@ -187,7 +190,7 @@ describe('secrets audit (real host, a cloud with recognisable secrets)', functio
       const hits: Hit[] = [];
       const shown: [string, string][] = [
         ['the messages shown', JSON.stringify(api.recentMessages())],
-        ['the Ayla DSS Events channel', api.testing.eventLogTextSince(0)],
+        ['the Ayla DSS Events channel', api.testing.eventLogTextSince(channelMark)],
         ['the views (tree, subscriptions, status bar, charts)', views],
         ['the chart HTML', chartHtml],
         ['the clipboard', clipboard],

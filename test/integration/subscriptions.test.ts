@@ -13,7 +13,7 @@ import type { Subscription } from '../../src/ayla/wireTypes';
 import type { ExtensionApi } from '../../src/extension/api';
 import type { SubscriptionRow } from '../../src/extension/subscriptionsView';
 import { waitFor } from '../unit/support/waitFor';
-import { activeApi, attachSimulatorSession, startQuietSimulator } from './support/host';
+import { activeApi, attachSimulatorSession, messagesSince, startQuietSimulator } from './support/host';
 
 const WAIT_MS = 10_000;
 const SIGNED_OUT = 'Sign in to see the subscriptions of your Ayla account.';
@@ -99,8 +99,10 @@ function activeIds(): number[] {
   return (session?.activeSubscriptions() ?? []).map((s) => s.id).sort((a, b) => a - b);
 }
 
+/** Messages shown in the current test (since its mark) that match. */
+let mark = 0;
 function messages(pattern: RegExp): number {
-  return api.recentMessages().filter((m) => pattern.test(m.text)).length;
+  return messagesSince(api, mark).filter((m) => pattern.test(m.text)).length;
 }
 
 function lastMessage(): { severity: string; text: string } | undefined {
@@ -112,6 +114,7 @@ describe('Subscriptions view (real host, simulator)', function () {
 
   beforeEach(async () => {
     api = await activeApi();
+    mark = api.messageCount();
     api.testing.answerConfirmations(undefined);
     simulatorUrl = await startQuietSimulator(api);
   });

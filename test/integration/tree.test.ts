@@ -10,7 +10,7 @@ import type { ExtensionApi } from '../../src/extension/api';
 import type { DeviceTreeRow } from '../../src/extension/deviceTreeProvider';
 import { DEMO_USER, ACCOUNTS } from '../../src/simulator/catalog';
 import { sleep, waitFor } from '../unit/support/waitFor';
-import { activeApi, attachSimulatorSession, simulatorControl, startQuietSimulator } from './support/host';
+import { activeApi, attachSimulatorSession, messagesSince, simulatorControl, startQuietSimulator } from './support/host';
 
 /** Longer than a refresh interval (250 ms) and an age tick (1 s): a frozen view would have changed by then. */
 const SETTLE_MS = 1500;
@@ -102,8 +102,10 @@ async function waitForDescription(dsn: string, name: string, pattern: RegExp): P
   return waitFor(`${dsn} ${name} to read ${pattern}, reads "${description(dsn, name)}"`, () => pattern.test(description(dsn, name)) && description(dsn, name), WAIT_MS);
 }
 
+/** Messages shown in the current test (since its mark) that match. */
+let mark = 0;
 function messages(pattern: RegExp): number {
-  return api.recentMessages().filter((m) => pattern.test(m.text)).length;
+  return messagesSince(api, mark).filter((m) => pattern.test(m.text)).length;
 }
 
 function statusText(): string {
@@ -120,6 +122,7 @@ describe('Devices tree and status bar (real host, simulator)', function () {
 
   beforeEach(async () => {
     api = await activeApi();
+    mark = api.messageCount();
     simulatorUrl = await startQuietSimulator(api);
     devices = await demoDevices();
     assert.equal(devices.length, 3, 'the simulator has three demo devices');

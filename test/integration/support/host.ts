@@ -9,6 +9,7 @@ import { request } from 'undici';
 import { resolveHosts, type HostClientType } from '../../../src/ayla/hosts';
 import { AylaSession } from '../../../src/ayla/session';
 import type { ExtensionApi } from '../../../src/extension/api';
+import type { ShownMessage } from '../../../src/extension/notifier';
 
 export const EXTENSION_ID = 'ayla-dss-explorer.ayla-dss-explorer';
 
@@ -70,4 +71,10 @@ export function filesUnder(dir: string): string[] {
     if (entry.isSymbolicLink()) return [];
     return entry.isDirectory() ? filesUnder(path) : [path];
   });
+}
+
+/** The messages shown since `mark` (an earlier `api.messageCount()`), oldest first. */
+export function messagesSince(api: ExtensionApi, mark: number): readonly ShownMessage[] {
+  const since = api.messageCount() - mark;
+  return since <= 0 ? [] : api.recentMessages().slice(-since);
 }
