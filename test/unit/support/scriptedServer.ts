@@ -4,7 +4,7 @@
 //   startRecordingProxy: forwards to another server (the simulator) and records every request that
 //                        crossed the wire, so a test can count them (a sign-in never repeated, a refused
 //                        value never sent).
-import { createServer, request as nodeRequest, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as nodeRequest, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
@@ -100,6 +100,24 @@ export async function startScriptedServer(script: (request: RecordedRequest, ind
   };
 }
 
+/** Sends `req` (whose `body` was read) on to `upstream` and its answer back to `res`, noting the status in `recorded`. */
+export function forwardRequest(upstream: URL, req: IncomingMessage, res: ServerResponse, body: string, recorded: RecordedRequest): void {
+  const forward = nodeRequest(
+    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+    (answer) => {
+      recorded.status = answer.statusCode;
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    },
+  );
+  forward.on('error', () => {
+    // The upstream went away mid-request (a delayed answer cut by a client timeout, a stopped simulator).
+    if (!res.headersSent) res.writeHead(502);
+    res.end();
+  });
+  forward.end(body);
+}
+
 /** Forwards every request to `target` (an `http://host:port` origin) and records it with its answer status. */
 export async function startRecordingProxy(target: string): Promise<LocalServer> {
   const requests: RecordedRequest[] = [];
@@ -108,20 +126,7 @@ export async function startRecordingProxy(target: string): Promise<LocalServer> 
     void readBody(req).then((body) => {
       const recorded: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
       requests.push(recorded);
-      const forward = nodeRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
-        (answer) => {
-          recorded.status = answer.statusCode;
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', () => {
-        // The upstream went away mid-request (a delayed answer cut by a client timeout, a stopped simulator).
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      forward.end(body);
+      forwardRequest(upstream, req, res, body, recorded);
     });
   });
   return listen(server, requests);

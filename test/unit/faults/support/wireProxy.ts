@@ -7,12 +7,12 @@
 //   - change the upgrade (a server that replays from earlier than asked).
 // An upgrade the simulator refuses (401 for a dead key, 503 for a fault) is refused to the client with the
 // same status, so the client sees exactly what the server said.
-import { createServer, request as nodeRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import type { RecordedRequest } from '../../support/scriptedServer';
-import { readBody } from '../../support/scriptedServer';
+import { forwardRequest, readBody } from '../../support/scriptedServer';
 
 export interface RelayedSocket {
   /** The client's side (frames written here reach the client). */
@@ -66,16 +66,7 @@ export async function startWireProxy(target: string): Promise<WireProxy> {
     void readBody(req).then((body) => {
       const recorded: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body };
       requests.push(recorded);
-      const forward = nodeRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } }, (answer) => {
-        recorded.status = answer.statusCode;
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      forward.on('error', () => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      forward.end(body);
+      forwardRequest(upstream, req, res, body, recorded);
     });
   });
 
