@@ -46,6 +46,8 @@ export interface ChartTesting {
   setNextChartExportPath(path: string): void;
   /** Does what the panel serializer does after a window reload, with this state (as the page stored it). */
   restoreChart(state: unknown): void;
+  /** Hands chart `index` a message as if its page had posted it (e.g. an export), and waits until it is handled. */
+  messageFromChartPage(index: number, message: unknown): Promise<void>;
 }
 
 const OPEN_TITLE = 'Ayla DSS: Open Chart';
@@ -90,7 +92,7 @@ export function registerChartCommands(context: vscode.ExtensionContext, { explor
       void notifier.info(`Nothing to chart: ${why}.`);
       return undefined;
     }
-    // Short enough to fit the quick pick's input; the full reason is in the tooltip of a string property's chart refusal.
+    // Short enough to fit the quick pick's input; charting a string from the tree says the whole reason.
     const skipped = uncharted > 0 ? ` (${uncharted} not listed: strings can't be charted)` : '';
     return prompter.pickMany({ title, placeholder: `Check numbers and booleans to chart${skipped}`, items });
   };
@@ -191,5 +193,10 @@ export function registerChartCommands(context: vscode.ExtensionContext, { explor
       nextExportPath = path;
     },
     restoreChart: (state) => void restore(createChartWebviewPanel(), state),
+    messageFromChartPage: async (index, message) => {
+      const panel = panels[index];
+      if (!panel) throw new Error(`There is no chart ${index} (${panels.length} open).`);
+      await panel.received(message);
+    },
   };
 }

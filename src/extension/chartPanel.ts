@@ -197,7 +197,7 @@ export class ChartPanel implements vscode.Disposable {
   }
 
   /** Messages from the page are untrusted input: check every field before use. */
-  private async received(raw: unknown): Promise<void> {
+  async received(raw: unknown): Promise<void> {
     const message = raw as Partial<ViewMessage> | null;
     const type = typeof message?.type === 'string' ? message.type : 'invalid';
     this.record({ direction: 'fromView', type, at: Date.now() });

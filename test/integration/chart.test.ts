@@ -3,6 +3,9 @@
 // the property's history, then appends of exactly the new points; a hidden chart is sent nothing and gets a
 // fresh snapshot when shown again; strings are refused with a sentence saying why.
 import { strict as assert } from 'node:assert';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { EVENT_TYPES } from '../../src/ayla/events';
 import type { AylaSession } from '../../src/ayla/session';
@@ -163,5 +166,29 @@ describe('chart (real extension host)', function () {
     const snapshot = toView(restored, 'snapshot')[0];
     assert.equal(snapshot?.series, 1, 'the string property is a note, not a series');
     assert.equal(restored.title, 'Chart: Counter');
+  });
+
+  it('saves what the page exports: CSV text as sent, a PNG data URL as image bytes; anything else is refused', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ayla-chart-export-'));
+    try {
+      const csv = 'time,Kitchen (AC000W001000001) · Temperature\r\n2026-11-28T01:00:00.000Z,21.5\r\n';
+      api.testing.setNextChartExportPath(join(folder, 'chart.csv'));
+      await api.testing.messageFromChartPage(0, { type: 'export', format: 'csv', text: csv });
+      assert.equal(readFileSync(join(folder, 'chart.csv'), 'utf8'), csv, 'the CSV is written exactly as the page made it');
+
+      const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
+      api.testing.setNextChartExportPath(join(folder, 'chart.png'));
+      await api.testing.messageFromChartPage(0, { type: 'export', format: 'png', dataUrl: `data:image/png;base64,${png.toString('base64')}` });
+      assert.deepEqual(readFileSync(join(folder, 'chart.png')), png, 'the PNG bytes, decoded from the data URL');
+      assert.match(api.recentMessages().at(-1)?.text ?? '', /^Saved the chart picture to chart\.png\.$/);
+
+      // A page that posts something else (a script URL, text as a PNG) gets nothing written.
+      api.testing.setNextChartExportPath(join(folder, 'evil.png'));
+      await api.testing.messageFromChartPage(0, { type: 'export', format: 'png', dataUrl: 'javascript:alert(1)' });
+      await api.testing.messageFromChartPage(0, { type: 'export', format: 'csv', text: 42 });
+      assert.ok(!existsSync(join(folder, 'evil.png')), 'nothing written for a malformed export');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });
