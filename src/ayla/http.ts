@@ -470,17 +470,21 @@ function sleep(ms: number): Promise<void> {
 export interface Authorization {
   /** The current access token (the session may refresh it before answering). */
   accessToken: () => string | Promise<string>;
-  /** Called once when a call answers 401; the session refreshes the token there. If it throws, the call fails with that error. */
-  onUnauthorized?: () => void | Promise<void>;
+  /**
+   * Called once when a call answers 401, with the token that call sent; the session refreshes the token
+   * there (unless it already has since). If it throws, the call fails with that error.
+   */
+  onUnauthorized?: (rejectedToken: string) => void | Promise<void>;
 }
 
 /** `http.request` with the access token; on a 401, calls `onUnauthorized` once and repeats the call once. */
 export async function authorizedRequest(http: HttpClient, auth: Authorization, req: Omit<JsonRequest, 'token'>): Promise<JsonResponse> {
+  const token = await auth.accessToken();
   try {
-    return await http.request({ ...req, token: await auth.accessToken() });
+    return await http.request({ ...req, token });
   } catch (error) {
     if (!(error instanceof AylaApiError && error.kind === 'http' && error.status === 401 && auth.onUnauthorized)) throw error;
-    await auth.onUnauthorized();
+    await auth.onUnauthorized(token);
     // A 401 means the server did not act, so even a POST is safe to send again here.
     return await http.request({ ...req, token: await auth.accessToken() });
   }

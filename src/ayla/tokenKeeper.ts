@@ -63,8 +63,16 @@ export class TokenKeeper {
     return this.current.accessToken;
   };
 
-  /** A call answered 401: refresh (once for everyone asking now) so the caller can repeat it. */
-  readonly onUnauthorized = async (): Promise<void> => {
+  /**
+   * A call answered 401: refresh (once for everyone asking now) so the caller can repeat it. A call that sent
+   * a token already replaced (it was in flight while another caller refreshed) just repeats with the new one:
+   * refreshing again would revoke the tokens the others have just received.
+   */
+  readonly onUnauthorized = async (rejectedToken?: string): Promise<void> => {
+    if (rejectedToken !== undefined && rejectedToken !== this.current.accessToken) {
+      this.throwIfSignedOut();
+      return;
+    }
     await this.refresh();
   };
 

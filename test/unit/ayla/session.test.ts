@@ -156,6 +156,23 @@ describe('AylaSession', function () {
     assert.equal(refreshed.length, 1);
   });
 
+  it('a call that sent a token replaced meanwhile repeats with the new one, without a second refresh that would revoke it', async () => {
+    await start();
+    const s = await signIn();
+    const refreshed: Tokens[] = [];
+    s.onTokens((t) => refreshed.push(t));
+    sim.faults.expireAccessTokens();
+    // The first call's 401 arrives late: the second call's 401 has refreshed the token by then.
+    sim.faults.delayResponses(400, 1);
+    const slow = s.devices.listDevices();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const fast = await s.devices.listDevices();
+    assert.equal(fast.length, 3);
+    assert.equal((await slow).length, 3, 'the late call repeated with the new token');
+    assert.equal(refreshed.length, 1, 'one refresh for both');
+    assert.equal((await s.devices.listDevices()).length, 3, 'the token everyone has still works');
+  });
+
   it('ends in a clear signed-out state when the refresh token is rejected, with no loop of failing calls', async () => {
     await start();
     // REST goes through a recording proxy so the test can count what the session sends.

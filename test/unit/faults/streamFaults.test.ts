@@ -158,7 +158,9 @@ describe('fault matrix (core): the stream', function () {
       // The last round also lets the access token go stale, so renewing must refresh it first.
       if (i === injections - 1) sim.faults.expireAccessTokens();
       assert.equal(sim.faults.expireStreamKeys(), 5);
-      await waitFor('five new subscriptions', () => session.activeSubscriptions().every((s) => s.id !== before.get(s.subscription_type)), 20_000, 20);
+      await waitFor('five new subscriptions', () => session.activeSubscriptions().every((s) => s.id !== before.get(s.subscription_type)), 20_000, 20).catch((error: Error) => {
+        throw new Error(`${error.message} (round ${i + 1}): subscriptions ${JSON.stringify(session.activeSubscriptions().map((s) => [s.subscription_type, s.id]))}, before ${JSON.stringify([...before])}; stuck logs ${rec.logs.slice(logsBefore).filter((l) => session.activeSubscriptions().some((s) => s.id === before.get(s.subscription_type) && l.includes(`[${s.subscription_type} stream]`))).join(' | ')}; states ${JSON.stringify(rec.states.slice(-8))}`);
+      });
       await rig.allLive();
       rig.rate(RATE);
 
