@@ -174,8 +174,10 @@ abstract class DecodedEvent {
   readonly oemModel: string | undefined;
   readonly raw: string;
   readonly receivedAt: number;
+  // Set here, after the common fields, so every type has its fields in one order; each class narrows it.
+  readonly type: DssEvent['type'];
 
-  constructor(common: Common) {
+  constructor(common: Common, type: DssEvent['type']) {
     this.seq = common.seq;
     this.dsn = common.dsn;
     this.dsns = common.dsns;
@@ -183,6 +185,7 @@ abstract class DecodedEvent {
     this.oemModel = common.oemModel;
     this.raw = common.raw;
     this.receivedAt = common.receivedAt;
+    this.type = type;
   }
 
   /** The whole `metadata` object as received, parsed from `raw` on each read (a fresh copy). */
@@ -199,56 +202,52 @@ abstract class DecodedEvent {
 }
 
 class Connectivity extends DecodedEvent implements ConnectivityDssEvent {
-  readonly type = 'connectivity';
+  declare readonly type: 'connectivity';
   readonly status: string;
   readonly eventTime: string | undefined;
   constructor(common: Common, body: JsonObject) {
-    super(common);
+    super(common, 'connectivity');
     this.status = text(body.status) ?? '';
     this.eventTime = text(body.event_time);
   }
 }
 
-class Datapoint extends DecodedEvent implements DatapointDssEvent {
-  readonly type = 'datapoint';
+/** What a datapoint and its ack both say about the property. */
+abstract class PropertyEvent extends DecodedEvent {
   readonly property: string;
   readonly displayName: string | undefined;
   readonly baseType: string | undefined;
   readonly value: number | string | null;
   readonly updatedAt: string | undefined;
-  readonly echo: boolean | undefined;
-  constructor(common: Common, metadata: JsonObject, body: JsonObject) {
-    super(common);
+  constructor(common: Common, type: 'datapoint' | 'datapointack', metadata: JsonObject, body: JsonObject) {
+    super(common, type);
     const baseType = text(metadata.base_type);
     this.property = name(metadata.property_name) ?? name(body.name) ?? '';
     this.displayName = name(metadata.display_name);
     this.baseType = baseType;
     this.value = datapointValue(body.value, baseType);
     this.updatedAt = text(body.updated_at);
+  }
+}
+
+class Datapoint extends PropertyEvent implements DatapointDssEvent {
+  declare readonly type: 'datapoint';
+  readonly echo: boolean | undefined;
+  constructor(common: Common, metadata: JsonObject, body: JsonObject) {
+    super(common, 'datapoint', metadata, body);
     this.echo = flag(body.echo);
   }
 }
 
-class DatapointAck extends DecodedEvent implements DatapointAckDssEvent {
-  readonly type = 'datapointack';
-  readonly property: string;
-  readonly displayName: string | undefined;
-  readonly baseType: string | undefined;
-  readonly value: number | string | null;
-  readonly updatedAt: string | undefined;
+class DatapointAck extends PropertyEvent implements DatapointAckDssEvent {
+  declare readonly type: 'datapointack';
   readonly ackStatus: number | undefined;
   readonly ackMessage: number | string | undefined;
   readonly ackId: string | undefined;
   readonly ackedAt: string | undefined;
   constructor(common: Common, metadata: JsonObject, body: JsonObject) {
-    super(common);
-    const baseType = text(metadata.base_type);
+    super(common, 'datapointack', metadata, body);
     const ackMessage = body.ack_message;
-    this.property = name(metadata.property_name) ?? name(body.name) ?? '';
-    this.displayName = name(metadata.display_name);
-    this.baseType = baseType;
-    this.value = datapointValue(body.value, baseType);
-    this.updatedAt = text(body.updated_at);
     this.ackStatus = numeric(body.ack_status);
     this.ackMessage = typeof ackMessage === 'number' || typeof ackMessage === 'string' ? ackMessage : undefined;
     this.ackId = text(body.ack_id);
@@ -257,12 +256,12 @@ class DatapointAck extends DecodedEvent implements DatapointAckDssEvent {
 }
 
 class Location extends DecodedEvent implements LocationDssEvent {
-  readonly type = 'location';
+  declare readonly type: 'location';
   readonly lat: number | undefined;
   readonly lng: number | undefined;
   readonly provider: string | undefined;
   constructor(common: Common, body: JsonObject) {
-    super(common);
+    super(common, 'location');
     this.lat = numeric(body.lat);
     this.lng = numeric(body.long) ?? numeric(body.lng);
     this.provider = text(body.provider);
@@ -270,21 +269,21 @@ class Location extends DecodedEvent implements LocationDssEvent {
 }
 
 class Registration extends DecodedEvent implements RegistrationDssEvent {
-  readonly type = 'registration';
+  declare readonly type: 'registration';
   readonly registered: boolean | undefined;
   readonly registrationType: string | undefined;
   constructor(common: Common, body: JsonObject) {
-    super(common);
+    super(common, 'registration');
     this.registered = flag(body.registered);
     this.registrationType = text(body.registration_type);
   }
 }
 
 class Unknown extends DecodedEvent implements UnknownDssEvent {
-  readonly type = 'unknown';
+  declare readonly type: 'unknown';
   readonly eventType: string;
   constructor(common: Common, eventType: string) {
-    super(common);
+    super(common, 'unknown');
     this.eventType = eventType;
   }
 }
