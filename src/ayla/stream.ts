@@ -8,11 +8,14 @@
 //     are dropped (no duplicates); a resume the server could not fill is reported as a gap;
 //   - on HTTP 401 at the upgrade, asks the owner for a new stream key (a new subscription) once,
 //     instead of looping on a dead key;
-//   - a frame it cannot decode is counted and surfaced raw, never a reason to close the socket;
+//   - a frame it cannot decode is counted and surfaced raw, never a reason to close the socket; nor is a
+//     text frame that is not valid UTF-8 (ws would close with 1007, and the replay would send the same
+//     frame again, forever): its invalid bytes read as U+FFFD, as `Buffer.toString` decodes them;
 //   - every state change is emitted: monitoring never stops silently.
 // The stream key is a secret: every log line and state reason is redacted.
 import type WebSocket from 'ws';
 import type { RawData } from 'ws';
+import { isUtf8 } from 'node:buffer';
 import { Backoff, type BackoffOptions } from './backoff';
 import { decodeEvent, isDssEvent } from './decode';
 import { Emitter, type Disposable } from './emitter';
@@ -163,6 +166,7 @@ export class DssStream {
   private lastSeqAtOversize: number | undefined;
   private skipOne = false;
   private mismatchLogged = false;
+  private invalidUtf8Logged = false;
   /** The current connection delivered an event: it worked, so losing it starts the backoff over. */
   private progressed = false;
 
@@ -245,11 +249,13 @@ export class DssStream {
     this.socketError = undefined;
     this.tooLarge = false;
     this.mismatchLogged = false;
+    this.invalidUtf8Logged = false;
     this.progressed = false;
     let ws: WebSocket;
     try {
       const WebSocketClass = webSocketClass();
-      ws = new WebSocketClass(url, { maxPayload: this.maxPayloadBytes, handshakeTimeout: this.options.connectTimeoutMs ?? 15000 });
+      // skipUTF8Validation: the frame's bytes are decoded here (see received()), and a frame is never a reason to close.
+      ws = new WebSocketClass(url, { maxPayload: this.maxPayloadBytes, handshakeTimeout: this.options.connectTimeoutMs ?? 15000, skipUTF8Validation: true });
     } catch (error) {
       this.fail(`The stream could not be opened: ${messageOf(error)}`);
       return;
@@ -404,6 +410,11 @@ export class DssStream {
         return;
       case 'payload':
         break;
+    }
+    // U+FFFD is rare in real payloads: only then is it worth checking whether the bytes were valid UTF-8.
+    if (!this.invalidUtf8Logged && frame.payload.includes('\uFFFD') && Buffer.isBuffer(data) && !isUtf8(data)) {
+      this.invalidUtf8Logged = true;
+      this.log('warn', `a frame is not valid UTF-8: its invalid bytes read as U+FFFD in the event (kept; further such frames on this connection are not logged)`);
     }
     if (frame.lengthMismatch && !this.mismatchLogged) {
       this.mismatchLogged = true;

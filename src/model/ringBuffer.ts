@@ -48,7 +48,7 @@ export class RingBuffer<T> implements Iterable<T> {
     }
     const evicted = this.slots[this.start];
     this.slots[this.start] = item;
-    this.start = (this.start + 1) % capacity;
+    this.start = this.start + 1 === capacity ? 0 : this.start + 1;
     return evicted;
   }
 
@@ -159,6 +159,8 @@ export class TimeSeriesRing implements ReadonlyTimeSeries {
   private start = 0;
   private count = 0;
   private pushedTotal = 0;
+  /** The newest point's time, kept here so a push never has to read the arrays (a cache miss per event across many properties). */
+  private newestTime = -Infinity;
 
   constructor(capacity: number) {
     checkCapacity(capacity);
@@ -187,10 +189,8 @@ export class TimeSeriesRing implements ReadonlyTimeSeries {
   push(time: number, value: number): void {
     this.pushedTotal++;
     if (this.cap === 0) return;
-    if (this.count > 0) {
-      const previous = this.t[(this.start + this.count - 1) % this.t.length] as number;
-      if (!(time >= previous)) time = previous; // also replaces NaN
-    }
+    if (this.count > 0 && !(time >= this.newestTime)) time = this.newestTime; // also replaces NaN
+    this.newestTime = time;
     if (this.count < this.cap) {
       if (this.count === this.t.length) this.reallocate(Math.min(this.cap, this.t.length * 2));
       const slot = (this.start + this.count) % this.t.length;
@@ -201,7 +201,7 @@ export class TimeSeriesRing implements ReadonlyTimeSeries {
     }
     this.t[this.start] = time;
     this.v[this.start] = value;
-    this.start = (this.start + 1) % this.t.length;
+    this.start = this.start + 1 === this.t.length ? 0 : this.start + 1;
   }
 
   timeAt(index: number): number | undefined {

@@ -448,6 +448,29 @@ describe('ayla/stream: DssStream against a scripted server', function () {
     assert.equal(stream.stats.heartbeats, 1);
   });
 
+  it('keeps the socket for a text frame that is not valid UTF-8: the event arrives with U+FFFD for the bad bytes, logged once', async () => {
+    const { stream, record, server } = await run({
+      onConnection(c) {
+        c.sendPayload(datapointPayload(1, 'ok'));
+        // A string value with the byte 0xFF in it (never valid in UTF-8), sent as a text frame.
+        for (const seq of [2, 3]) {
+          const [head, tail] = datapointPayload(seq, 'bad#byte').split('#') as [string, string];
+          const payload = Buffer.concat([Buffer.from(head), Buffer.from([0xff]), Buffer.from(tail)]);
+          c.ws.send(Buffer.concat([Buffer.from(`${payload.length}|`), payload]), { binary: false });
+        }
+        c.sendPayload(datapointPayload(4, 'ok'));
+      },
+    });
+    await record.waitForEvents(4);
+    assert.deepEqual(record.events.map((e) => e.seq), [1, 2, 3, 4]);
+    const bad = record.events[1]!;
+    assert.equal(bad.type === 'datapoint' && bad.value, 'bad\uFFFDbyte');
+    assert.ok(bad.raw.includes('"value":"bad\uFFFDbyte"'), bad.raw);
+    assert.equal(server.connections.length, 1, 'no reconnect: ws would have closed with 1007');
+    assert.equal(stream.stats.undecodable, 0);
+    assert.equal(record.logs.filter((l) => l.level === 'warn' && /not valid UTF-8/.test(l.line)).length, 1, record.logs.map((l) => l.line).join('\n'));
+  });
+
   it('replays from seq 0 when a connection that saw no event yet is lost', async () => {
     const { server, record } = await run({
       onConnection(c) {
