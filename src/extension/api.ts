@@ -24,6 +24,8 @@ export interface ExtensionApi {
 
 /** For the benchmarks only (test/bench, B3). */
 export interface BenchTesting {
+  /** How long `activate()` itself ran (ms), measured by the extension: benchmark B6 reads it from the real extension host. */
+  readonly activationMs: number;
   /** Off: every view refreshes once per event (the peers' way), as the baseline coalescing is measured against. */
   setCoalescing(enabled: boolean): void;
 }

@@ -18,6 +18,7 @@ import type { ExtensionApi } from './api';
 import { setCoalescing } from './coalescer';
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Ayla DSS', { log: true });
   context.subscriptions.push(log);
 
@@ -47,12 +48,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     void testing.account.activationResume.then((resumed) => vscode.commands.executeCommand(signIn && !resumed ? 'aylaDss.tryLocalSimulator' : 'aylaDss.startSimulator'));
   }
 
+  const activationMs = performance.now() - started;
   return {
     simulatorUrl: () => simulator.url,
     recentMessages: () => notifier.recent,
     messageCount: () => notifier.total,
     explorer,
-    testing: { ...testing, ...views, ...events, ...subscriptions, ...eventJson, ...setValue, ...charts, setCoalescing },
+    testing: { ...testing, ...views, ...events, ...subscriptions, ...eventJson, ...setValue, ...charts, setCoalescing, activationMs },
   };
 }
 

@@ -2,8 +2,8 @@
 //   bundle   bytes of dist/extension.js from the production build (`esbuild.mjs --production`, into a temp
 //            folder so dist/ is left alone);
 //   require  time to load that bundle in a fresh Node process, with a minimal stand-in for the `vscode`
-//            module (used for this timing only). It is the part of activate() that is loading code; the real
-//            activate() time needs the extension host (left as `activateMs: null` for whoever adds it);
+//            module (used for this timing only): the code-loading part of activation. activate() itself runs
+//            in the real extension host, so B3 (which starts one) reports it as the `B6·activate` row;
 //   sign-in → first event against the simulator (its own process): AylaSession.signIn, Explorer.attach
 //            (devices and properties listed, as the extension does), startStreaming (five subscriptions and
 //            sockets) until every stream is live, then the time a datapoint takes from the simulator to the
@@ -112,13 +112,13 @@ runBenchmark(async () => {
     rows: [
       {
         id: 'B6·load',
-        what: 'start-up: require() of the production extension bundle (vscode stubbed; activate() itself not run)',
+        what: 'start-up: require() of the production extension bundle (vscode stubbed; activate() is the B6·activate row, from B3\'s host)',
         measured: ms(loadMs),
         baseline: '—',
         ratio: loadMs / REQUIRE_BUDGET_MS,
-        budget: `activate ≤ ${REQUIRE_BUDGET_MS} ms`,
+        budget: `load ≤ ${REQUIRE_BUDGET_MS} ms`,
         pass: loadMs <= REQUIRE_BUDGET_MS,
-        values: { requireMs: loadMs, activateMs: null },
+        values: { requireMs: loadMs },
       },
       {
         id: 'B6·bundle',
@@ -142,7 +142,7 @@ runBenchmark(async () => {
       },
     ],
     notes: [
-      `B6: require() of the production bundle in a fresh process, median of ${requireRuns}, with a stand-in for the vscode module used only for this timing; the real activate() time needs the extension host and is not measured here (bench.json keeps activateMs: null for it). CLI bundle: ${grouped(cliBytes)} bytes.`,
+      `B6: require() of the production bundle in a fresh process, median of ${requireRuns}, with a stand-in for the vscode module used only for this timing; activate() itself is measured in the real extension host by B3 (row B6·activate). CLI bundle: ${grouped(cliBytes)} bytes.`,
       `B6: sign-in → first event, median of ${signInRuns} runs (after one warm-up): sign-in ${part('signInMs')}, listing devices and properties ${part('listingMs')}, five subscriptions ${part('subscribeMs')}, sockets live ${part('liveMs')}, datapoint simulator → store ${part('eventMs')}.`,
     ],
     details: { requireMs, runs },

@@ -68,6 +68,8 @@ export interface B3HostResult {
   ratePerDevice: number;
   samples: B3Sample[];
   setupMs: number;
+  /** How long the extension's `activate()` ran in this host (its own measure, `api.testing.activationMs`). */
+  activationMs: number;
 }
 
 function env(name: string): string {
@@ -246,6 +248,6 @@ export async function run(): Promise<void> {
     await session.signOut().catch(() => undefined);
     await api.explorer.detach(undefined).catch(() => undefined);
   }
-  const result: B3HostResult = { devices: devices.length, ratePerDevice, samples, setupMs };
+  const result: B3HostResult = { devices: devices.length, ratePerDevice, samples, setupMs, activationMs: api.testing.activationMs };
   writeFileSync(out, JSON.stringify(result, null, 2));
 }
