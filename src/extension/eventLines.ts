@@ -6,6 +6,14 @@ import type { DssEvent, UndecodableFrame } from '../ayla/events';
 import { redactSecrets } from '../ayla/redact';
 import { prettyJson } from './eventJson';
 
+/**
+ * Characters one append of the events channel carries at most (≈ 50 summary lines; at 10 appends a second,
+ * ≈ 500 lines a second, more than anyone reads). Past that a batch shows the newest events and says how many
+ * it skipped. VS Code compresses, mirrors and lets other extensions rescan every append, so what the channel
+ * is sent is what the extension host pays for at high rates (benchmark B3); recording keeps every event.
+ */
+export const MAX_BATCH_CHARS = 16 * 1024;
+
 export type EventFormat = 'raw' | 'summary' | 'pretty';
 
 export const EVENT_FORMATS: readonly EventFormat[] = ['raw', 'summary', 'pretty'];

@@ -13,14 +13,12 @@ import type { UndecodableFrame } from '../ayla/events';
 import { redactSecrets } from '../ayla/redact';
 import { eventFilter, type EventCriteria, type EventPredicate } from '../model/eventFilter';
 import { Coalescer } from './coalescer';
-import { EVENT_FORMATS, formatBatch, type EventFormat } from './eventLines';
+import { EVENT_FORMATS, MAX_BATCH_CHARS, formatBatch, type EventFormat } from './eventLines';
 import { formatEventFilter, isActiveFilter, normalizeCriteria } from './eventFilterText';
 import type { Explorer } from './explorer';
 
 /** Appends per second at most. */
 const MAX_APPENDS_PER_SECOND = 10;
-/** Characters one append carries at most (≈ 200 summary lines): the window stays responsive at any rate. */
-export const MAX_BATCH_CHARS = 64 * 1024;
 /** Undecodable frames kept for the next batch; further ones are counted. */
 const MAX_QUEUED_FRAMES = 100;
 /**
@@ -28,7 +26,7 @@ const MAX_QUEUED_FRAMES = 100;
  * whole text in the extension host, and other extensions read it all on every append, so an unbounded channel
  * makes every append slower and the memory grow (B3's profile). Recording and export keep every event.
  */
-export const MAX_CHANNEL_CHARS = 2 * 1024 * 1024;
+export const MAX_CHANNEL_CHARS = 1024 * 1024;
 /** Text kept for the integration tests (only in the test host). */
 const CAPTURE_CHARS = 4 * 1024 * 1024;
 

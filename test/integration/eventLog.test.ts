@@ -228,12 +228,12 @@ describe('events channel, filter, recording and export (real host, simulator)', 
   it('stays bounded: past a few MB the channel is cleared with a note saying what keeps every event', async () => {
     await attachAndStream();
     const before = api.testing.eventLog();
-    // About 3 000 events/s: full 64 KB batches ten times a second, 2 MB in a few seconds.
+    // About 3 000 events/s: full 16 KB batches ten times a second, 1 MB in a few seconds.
     await control('POST', 'rate', { eventsPerSecond: 1000 });
     await waitFor('the channel to be cleared once', () => api.testing.eventLog().clears > before.clears, 30_000, 100);
     await control('POST', 'rate', { eventsPerSecond: 0 });
     const text = api.testing.eventLogTextSince(before.chars);
-    assert.match(text, /^… earlier lines were cleared to keep VS Code responsive \(the channel keeps about 2 MB\); "Record Events to File…" keeps every event\.$/m);
+    assert.match(text, /^… earlier lines were cleared to keep VS Code responsive \(the channel keeps about 1 MB\); "Record Events to File…" keeps every event\.$/m);
   });
 
   it('filters by type, device, property and text; the status bar shows the filter; the prompts set and clear it', async () => {

@@ -6,16 +6,14 @@
 //         property is rendered (deviceItem/propertyItem), as if every device were expanded and visible
 //         (the worst case); a structural change renders every row.
 //   event log: a Coalescer at 10/s reading the store's event buffer with a cursor and formatting one batch
-//         (formatBatch, `summary` format, 64 KiB at most per append, as EventLog does).
+//         (formatBatch, `summary` format, MAX_BATCH_CHARS at most per append, as EventLog does).
 import type { Disposable } from '../../../src/ayla/emitter';
 import type { DssEvent } from '../../../src/ayla/events';
 import { Coalescer } from '../../../src/extension/coalescer';
 import { deviceItem, propertyDescription, propertyItem } from '../../../src/extension/deviceTreeItems';
-import { formatBatch } from '../../../src/extension/eventLines';
+import { MAX_BATCH_CHARS, formatBatch } from '../../../src/extension/eventLines';
 import type { DeviceStore } from '../../../src/model/deviceStore';
 
-/** EventLog's MAX_BATCH_CHARS (eventLog.ts imports vscode, so the value is repeated here). */
-const MAX_BATCH_CHARS = 64 * 1024;
 const TREE_PER_SECOND = 4;
 const TREE_AGE_REFRESH_MS = 1000;
 const LOG_PER_SECOND = 10;
