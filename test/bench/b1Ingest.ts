@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { Emitter } from '../../src/ayla/emitter';
 import type { DssEvent } from '../../src/ayla/events';
 import { DssStream } from '../../src/ayla/stream';
+import { buildStreamUrl } from '../../src/ayla/streamUrl';
 import { DeviceStore } from '../../src/model/deviceStore';
 import { benchContext, requireGc, runBenchmark, type BenchResult } from './support/result';
 import { EXTENSION_STORE_DEFAULTS, signInDemo, simulatorHosts } from './support/ayla';
@@ -31,13 +32,43 @@ interface Run {
   ms: number;
 }
 
-function cpuSeconds(since: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1e6;
-}
+/**
+ * One payload in this many is compared between the clients (with the count and the last seq): enough to show
+ * they got the same frames, without adding per-event work of the benchmark's own to either client.
+ */
+const SAMPLE_EVERY = 1000;
 
-function streamUrl(stream: string, key: string, seqStart?: number): string {
-  return `${stream}?stream_key=${encodeURIComponent(key)}${seqStart !== undefined ? `&seq_start=${seqStart}` : ''}`;
+/**
+ * One client's count, kept the same way for every client so they are measured alike: the clock and the
+ * process's CPU time from the moment the socket is open, events, the last seq, every SAMPLE_EVERY-th payload.
+ */
+class Tally {
+  private start = 0;
+  private cpuStart = process.cpuUsage();
+  events = 0;
+  private lastSeq = 0;
+  private readonly samples: string[] = [];
+
+  /** The socket is open (the stream is live): the clocks start. */
+  begin(): void {
+    this.start = monotonicMs();
+    this.cpuStart = process.cpuUsage();
+  }
+
+  /** Counts one event (its payload kept only for the samples). Returns true at the n-th. */
+  add(seq: number, text: string, n: number): boolean {
+    this.events++;
+    if (this.events % SAMPLE_EVERY === 0) this.samples.push(text);
+    this.lastSeq = seq;
+    return this.events === n;
+  }
+
+  /** The figures, for `n` events handled by `end` (monotonic ms). */
+  run(n: number, end: number): Run {
+    const used = process.cpuUsage(this.cpuStart);
+    const cpu = (used.user + used.system) / 1e6;
+    return { eventsPerSecond: (n * 1000) / (end - this.start), eventsPerCpuSecond: n / cpu, events: this.events, lastSeq: this.lastSeq, samples: this.samples, ms: end - this.start };
+  }
 }
 
 /** Resolves once the socket has closed (the simulator then accepts the next socket on the key). */
@@ -49,30 +80,18 @@ function closed(ws: WebSocket): Promise<void> {
   });
 }
 
-/**
- * One payload in this many is compared between the clients (with the count and the last seq). Reading every
- * event's `raw` would add work the pipeline does not do: decoded events decode their text only when read.
- */
-const SAMPLE_EVERY = 1000;
 
 /** The baseline: JSON.parse each frame's payload, nothing else. */
 async function bareClient(stream: string, key: string, n: number, parse: boolean): Promise<Run> {
-  const ws = new WebSocket(streamUrl(stream, key, 1));
-  let start = 0;
-  let cpuStart = process.cpuUsage();
-  let events = 0;
-  let lastSeq = 0;
-  const samples: string[] = [];
+  const ws = new WebSocket(buildStreamUrl(stream, key, 1));
+  const tally = new Tally();
   const done = new Promise<number>((resolve, reject) => {
-    ws.on('open', () => {
-      start = monotonicMs();
-      cpuStart = process.cpuUsage();
-    });
+    ws.on('open', () => tally.begin());
     ws.on('error', reject);
     ws.on('message', (data: Buffer) => {
       if (!parse) {
-        if (data.length > 3 || data.toString() !== '1|Z') events++;
-        if (events === n) resolve(monotonicMs());
+        // The ceiling: counts frames (as their position in the replay) and nothing else.
+        if ((data.length > 3 || data.toString() !== '1|Z') && tally.add(tally.events + 1, '', n)) resolve(monotonicMs());
         return;
       }
       const text = data.toString('utf8');
@@ -82,16 +101,13 @@ async function bareClient(stream: string, key: string, n: number, parse: boolean
         return;
       }
       const event = JSON.parse(payload) as { seq: string };
-      events++;
-      if (events % SAMPLE_EVERY === 0) samples.push(payload);
-      lastSeq = Number(event.seq);
-      if (events === n) resolve(monotonicMs());
+      if (tally.add(Number(event.seq), payload, n)) resolve(monotonicMs());
     });
   });
   const end = await done;
-  const cpu = cpuSeconds(cpuStart);
+  const run = tally.run(n, end);
   await closed(ws);
-  return { eventsPerSecond: (n * 1000) / (end - start), eventsPerCpuSecond: n / cpu, events, lastSeq: parse ? lastSeq : n, samples, ms: end - start };
+  return run;
 }
 
 /** The pipeline, wired as AylaSession and Explorer wire it, with the views' sinks attached. */
@@ -107,34 +123,24 @@ async function pipelineClient(stream: string, key: string, n: number, eventBuffe
   const sinks = new ViewSinks(store, explorerEvents.event);
   const dss = new DssStream({ eventType: 'datapoint', url: stream, streamKey: key, renewKey: () => Promise.reject(new Error('no renewal in B1')) });
   dss.onEvent((event) => sessionEvents.fire(event));
-  let start = 0;
-  let cpuStart = process.cpuUsage();
-  let events = 0;
-  let lastSeq = 0;
-  const samples: string[] = [];
+  const tally = new Tally();
   const done = new Promise<number>((resolve, reject) => {
     dss.onState((state) => {
-      if (state.kind === 'live') {
-        start = monotonicMs();
-        cpuStart = process.cpuUsage();
-      }
+      if (state.kind === 'live') tally.begin();
       else if (state.kind === 'reconnecting' || state.kind === 'failed') reject(new Error(`The pipeline's stream went ${state.kind}: ${'reason' in state ? state.reason : ''}`));
     });
     explorerEvents.event((event) => {
-      events++;
-      if (events % SAMPLE_EVERY === 0) samples.push(event.raw);
-      lastSeq = event.seq ?? -1;
-      if (events === n) resolve(monotonicMs());
+      if (tally.add(event.seq ?? -1, event.raw, n)) resolve(monotonicMs());
     });
   });
   dss.start();
   const end = await done;
-  const cpu = cpuSeconds(cpuStart);
+  const run = tally.run(n, end);
   await dss.stop();
   sinks.dispose();
   const stats = dss.stats;
   if (stats.undecodable || stats.gaps || stats.duplicatesDropped) throw new Error(`The pipeline saw undecodable ${stats.undecodable}, gaps ${stats.gaps}, duplicates ${stats.duplicatesDropped}.`);
-  return { eventsPerSecond: (n * 1000) / (end - start), eventsPerCpuSecond: n / cpu, events, lastSeq, samples, ms: end - start, sinks: { ...sinks.stats }, storeEvents: store.counts.total };
+  return { ...run, sinks: { ...sinks.stats }, storeEvents: store.counts.total };
 }
 
 runBenchmark(async () => {
