@@ -1,8 +1,9 @@
 // Stream framing: `N|payload` split on the first `|`, heartbeat and keep-alive, tolerant lengths.
 import { strict as assert } from 'node:assert';
+import { existsSync, readFileSync } from 'node:fs';
 import { HEARTBEAT_ANSWER, parseFrame, parseFrameBytes, type ParsedFrame } from '../../../src/ayla/frames';
 import { seededRandom } from '../support/seededRandom';
-import { readFixtureFrames } from '../support/fixtureFile';
+import { COPIED_FIXTURE_FRAMES_PATH, FIXTURE_FRAMES_PATH, SHARED_FIXTURE_FRAMES_PATH, readFixtureFrames } from '../support/fixtureFile';
 
 function payloadOf(frame: ParsedFrame): Extract<ParsedFrame, { kind: 'payload' }> {
   assert.equal(frame.kind, 'payload', `expected a payload frame, got ${JSON.stringify(frame)}`);
@@ -17,6 +18,14 @@ describe('ayla/frames: parseFrame', () => {
 
   it("answers heartbeats with 'Z' (what Ayla's JS samples send; the service also takes 1|Z)", () => {
     assert.equal(HEARTBEAT_ANSWER, 'Z');
+  });
+
+  it("keeps the repository's copy of the fixture file equal to the shared one (read when the clone stands alone)", () => {
+    const copy = readFileSync(COPIED_FIXTURE_FRAMES_PATH(), 'utf8');
+    assert.deepEqual(readFixtureFrames(COPIED_FIXTURE_FRAMES_PATH()).length, copy.split('\n').filter((l) => l.trim() !== '').length);
+    // Beside ../shared the copy must be the shared file byte for byte; alone, it is what the tests read.
+    const expected = existsSync(SHARED_FIXTURE_FRAMES_PATH()) ? readFileSync(SHARED_FIXTURE_FRAMES_PATH(), 'utf8') : readFileSync(FIXTURE_FRAMES_PATH(), 'utf8');
+    assert.equal(copy, expected, 'test/fixtures/ayla-frames.jsonl differs from ../shared/fixtures/ayla-frames.jsonl: copy the shared file over it');
   });
 
   it('reads every frame of the shared fixture file with an exact UTF-8 length', () => {
