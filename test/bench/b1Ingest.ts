@@ -19,6 +19,7 @@ import { benchContext, requireGc, runBenchmark, type BenchResult } from './suppo
 import { EXTENSION_STORE_DEFAULTS, signInDemo, simulatorHosts } from './support/ayla';
 import { SimulatorProcess } from './support/simulatorProcess';
 import { grouped, median, monotonicMs, sleep } from './support/stats';
+import { measureStages, type StageFigure } from './support/ingestStages';
 import { ViewSinks } from './support/viewSinks';
 
 interface Run {
@@ -110,6 +111,33 @@ async function bareClient(stream: string, key: string, n: number, parse: boolean
   return run;
 }
 
+/** The first `count` frames of the replay, as the socket delivered them (copies), for the in-process breakdown. */
+async function captureFrames(stream: string, key: string, count: number): Promise<Buffer[]> {
+  const ws = new WebSocket(buildStreamUrl(stream, key, 1));
+  const frames: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    ws.on('error', reject);
+    ws.on('message', (data: Buffer) => {
+      if (data.length <= 3 && data.toString() === '1|Z') {
+        ws.send('Z');
+        return;
+      }
+      if (frames.length < count) frames.push(Buffer.from(data));
+      if (frames.length === count) resolve();
+    });
+  });
+  await closed(ws);
+  return frames;
+}
+
+/** The breakdown as one line per stage for the notes: µs per event, what the step added, the collector's share. */
+function stageLines(stages: readonly StageFigure[]): string[] {
+  return stages.map((stage, i) => {
+    const added = i === 0 ? '' : `, +${(stage.minMicros - stages[i - 1]!.minMicros).toFixed(2)} µs for ${stage.adds}`;
+    return `B1 stages: ${stage.stage} ${stage.minMicros.toFixed(2)} µs/event (median ${stage.medianMicros.toFixed(2)}; GC ${stage.gcMicros.toFixed(2)})${added}.`;
+  });
+}
+
 /** The pipeline, wired as AylaSession and Explorer wire it, with the views' sinks attached. */
 async function pipelineClient(stream: string, key: string, n: number, eventBuffers = true): Promise<Run & { sinks: ViewSinks['stats']; storeEvents: number }> {
   // Without event buffers: the same work, but no recent events kept (the ablation that prices keeping them).
@@ -199,6 +227,9 @@ runBenchmark(async () => {
       unbufferedRatios.push(u.eventsPerSecond / b!.eventsPerSecond);
       cpuRatios.push(p!.eventsPerCpuSecond / b!.eventsPerCpuSecond);
     }
+    // Where the time goes, stage by stage, on the same frames in this process (see support/ingestStages.ts).
+    const stageFrames = Math.min(n, 50_000);
+    const stages = await measureStages(await captureFrames(stream, key, stageFrames), quick ? 3 : 9, gc);
     const after = await sim.stats();
     const pipelineRate = median(pipeline.map((r) => r.eventsPerSecond));
     const baselineRate = median(baseline.map((r) => r.eventsPerSecond));
@@ -226,6 +257,8 @@ runBenchmark(async () => {
         `B1: ${grouped(n)} datapoint frames per repetition (${devices} devices), replayed from one subscription so both clients get identical frames; lost = 0 checked in every repetition (count, last seq, every 1000th payload).`,
         `B1: the simulator alone (a client that only counts frames) delivers ${grouped(ceilingRate)} ev/s, ${(ceilingRate / baselineRate).toFixed(2)} × the baseline: the simulator is not the bottleneck.`,
         `B1: the same pipeline with the store's event buffers off (eventBufferSize 0, eventsPerDevice 0, in the same repetitions) runs at ${grouped(unbufferedRate)} ev/s, ratio ${unbufferedRatio.toFixed(2)}: keeping the last ${grouped(EXTENSION_STORE_DEFAULTS.eventBufferSize)} events (for copy, export and the event pickers) costs ${(unbufferedRatio - ratio).toFixed(2)} of the ratio, mostly in the garbage collector (each kept event is copied by the young generation and promoted).`,
+        ...stageLines(stages),
+        `B1 stages: in-process on the first ${grouped(stageFrames)} of the same frames (no socket), lowest of ${quick ? 3 : 9} repetitions (noise only adds time), GC = the collector's time per event during the stage; each stage does the work of the one above plus one step.`,
         `B1: ratio = median of the ${repetitions} per-repetition ratios (pipeline and baseline measured back to back, order alternating); ratio of the medians ${(pipelineRate / baselineRate).toFixed(2)}; per CPU-second of the client process (independent of what else the machine runs) ${cpuRatio.toFixed(2)}.`,
       ],
       details: {
@@ -238,6 +271,7 @@ runBenchmark(async () => {
         unbufferedRatios,
         ratios,
         cpuRatios,
+        stages,
         simulatorEventsSent: after.eventsSent,
         simulatorEventsSkipped: after.eventsSkipped,
       },
