@@ -163,7 +163,7 @@ export function registerEventJsonCommands(context: vscode.ExtensionContext, { ex
       return undefined;
     }
     const now = Date.now();
-    const total = store.recentEvents().length;
+    const total = store.bufferedEvents;
     const event = await prompter.pick<DssEvent>({
       title: PICK_TITLE,
       step: 1,

@@ -159,9 +159,27 @@ export function lostLine(count: number): string {
   return `… ${count} event${count === 1 ? '' : 's'} skipped here (no longer in memory; Record Events to File keeps every event)\n`;
 }
 
+/**
+ * Events for one batch, read newest first and only as far as the batch goes: the store decodes each event it
+ * hands out, and a batch shows the newest few of what may be thousands (`DeviceStore.eventsAfter`).
+ */
+export interface NewestFirst {
+  /** How many there are. */
+  readonly matched: number;
+  /** The `i`-th newest (0 = the newest). */
+  newest(i: number): DssEvent | undefined;
+}
+
+/** Events in an array (oldest → newest), read newest first. */
+export function newestFirst(events: readonly DssEvent[]): NewestFirst {
+  return { matched: events.length, newest: (i) => events[events.length - 1 - i] };
+}
+
 export interface BatchInput {
-  /** Events received since the previous batch, oldest → newest, before filtering. */
-  readonly events: readonly DssEvent[];
+  /** Events received since the previous batch that pass the log's filter. */
+  readonly events: NewestFirst;
+  /** Events received since the previous batch that the filter left out (counted only). */
+  readonly filteredOut?: number;
   /** Undecodable frames received since the previous batch, oldest → newest. */
   readonly undecodable?: readonly UndecodableFrame[];
   /** Events that left the buffer before this batch read them (`DeviceStore.eventsAfter(…).skipped`). */
@@ -172,8 +190,6 @@ export interface BatchInput {
 
 export interface BatchOptions {
   readonly format: EventFormat;
-  /** Events to show; all when absent. */
-  readonly filter?: (event: DssEvent) => boolean;
   /** The batch's text stops growing past this: older entries give way to newer ones and are counted as skipped. */
   readonly maxChars: number;
 }
@@ -207,19 +223,19 @@ function countLines(text: string): number {
  * entries shown are formatted, so a burst of 100 000 events costs a filter pass and a few hundred lines.
  */
 export function formatBatch(input: BatchInput, options: BatchOptions): Batch {
-  const { filter, format, maxChars } = options;
-  const matching = filter ? input.events.filter(filter) : input.events;
+  const { format, maxChars } = options;
+  const events = input.events;
   const frames = input.undecodable ?? [];
   const parts: string[] = [];
   let chars = 0;
-  let e = matching.length - 1;
+  let event = events.newest(0);
   let f = frames.length - 1;
   let shown = 0;
   let framesShown = 0;
   // Newest first, merging events and frames by arrival time, until the text is full.
-  while (e >= 0 || f >= 0) {
-    const takeFrame = f >= 0 && (e < 0 || frames[f]!.receivedAt > matching[e]!.receivedAt);
-    const text = takeFrame ? formatUndecodable(frames[f]!) : formatEvent(matching[e]!, format);
+  while (event !== undefined || f >= 0) {
+    const takeFrame = f >= 0 && (event === undefined || frames[f]!.receivedAt > event.receivedAt);
+    const text = takeFrame ? formatUndecodable(frames[f]!) : formatEvent(event!, format);
     if (chars + text.length > maxChars && parts.length > 0) break;
     parts.push(text);
     chars += text.length;
@@ -227,11 +243,11 @@ export function formatBatch(input: BatchInput, options: BatchOptions): Batch {
       f--;
       framesShown++;
     } else {
-      e--;
       shown++;
+      event = events.newest(shown);
     }
   }
-  const skipped = matching.length - shown;
+  const skipped = events.matched - shown;
   const lost = input.lost ?? 0;
   const lostFrames = (input.lostFrames ?? 0) + (f + 1);
   const notes: string[] = [];
@@ -246,7 +262,7 @@ export function formatBatch(input: BatchInput, options: BatchOptions): Batch {
     shown,
     skipped,
     lost,
-    filteredOut: input.events.length - matching.length,
+    filteredOut: input.filteredOut ?? 0,
     undecodable: framesShown,
     undecodableNotShown: lostFrames,
   };

@@ -165,16 +165,16 @@ export class EventLog implements vscode.Disposable {
 
   /** Appends everything received since the last batch that fits, as one append. */
   private flush(): void {
-    const tail = this.explorer.store.eventsAfter(this.cursor);
+    const tail = this.explorer.store.eventsAfter(this.cursor, this.predicate);
     this.cursor = tail.cursor;
     const frames = this.frames;
     const lostFrames = this.lostFrames;
     this.frames = [];
     this.lostFrames = 0;
-    if (tail.events.length === 0 && tail.skipped === 0 && frames.length === 0 && lostFrames === 0) return;
+    if (tail.total === 0 && tail.skipped === 0 && frames.length === 0 && lostFrames === 0) return;
     const batch = formatBatch(
-      { events: tail.events, undecodable: frames, lost: tail.skipped, lostFrames },
-      { format: this.format, filter: this.predicate, maxChars: MAX_BATCH_CHARS },
+      { events: tail, filteredOut: tail.total - tail.matched, undecodable: frames, lost: tail.skipped, lostFrames },
+      { format: this.format, maxChars: MAX_BATCH_CHARS },
     );
     this.counters.shown += batch.shown;
     this.counters.skipped += batch.skipped;

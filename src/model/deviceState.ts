@@ -3,7 +3,7 @@
 import type { ConnectivityDssEvent, DssEvent, LocationDssEvent, RegistrationDssEvent } from '../ayla/events';
 import type { Device } from '../ayla/wireTypes';
 import { text, type PropertyEntry, type ValueSource } from './propertyState';
-import type { RingBuffer } from './ringBuffer';
+import type { DeviceEvents } from './deviceEvents';
 
 export interface DeviceState {
   readonly dsn: string;
@@ -67,7 +67,7 @@ export class DeviceEntry implements DeviceState {
   /** Properties in display order; rebuilt on read after a property is added, removed or renamed. */
   sortedProperties: PropertyEntry[] | undefined = undefined;
   /** This device's recent events ("Open Recent Events"); created on its first event. */
-  events: RingBuffer<DssEvent> | undefined = undefined;
+  events: DeviceEvents | undefined = undefined;
 
   constructor(readonly dsn: string) {}
 }

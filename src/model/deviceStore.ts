@@ -2,16 +2,20 @@
 // buffers of recent events and of numeric history. No vscode, no I/O, no timers: the session feeds it,
 // the views read it, and each view learns what changed from its own ChangeTracker on its own clock.
 //
-// Cost per event: a few Map lookups, field writes, one ring-buffer slot, one typed-array point for numeric
-// properties, a Set.add per change tracker. No sorting (lists are sorted on read, cached until they change)
-// and no allocation beyond the buffers' slots, except when a device or property is seen for the first time.
+// Cost per event: a few Map lookups, field writes, one copy of the event's text into the event journal (and
+// its id into the device's window), one typed-array point for numeric properties, a Set.add per change
+// tracker. No sorting (lists are sorted on read, cached until they change) and nothing kept on the JavaScript
+// heap per event, except when a device or property is seen for the first time.
 import type { DatapointAckDssEvent, DatapointDssEvent, DssEvent } from '../ayla/events';
 import type { DatapointValue, Device, Property } from '../ayla/wireTypes';
 import { ChangeTracker, splitPropertyKey, type ChangeFeed, type Disposable, type ModelChanges } from './changeSet';
 import { DeviceEntry, applyConnectivity, applyListedDevice, applyLocation, applyRegistration, type DeviceState } from './deviceState';
 import { WriteEntry, type PendingWrite } from './pendingWrite';
 import { PropertyEntry, applyListedProperty, historyValue, sameValue, text, wireValue, type PropertyState } from './propertyState';
-import { RingBuffer, TimeSeriesRing, type ReadonlyTimeSeries } from './ringBuffer';
+import { DeviceEvents } from './deviceEvents';
+import type { EventPredicate } from './eventFilter';
+import { EventJournal, type JournalTail } from './eventJournal';
+import { TimeSeriesRing, type ReadonlyTimeSeries } from './ringBuffer';
 
 export interface DeviceStoreOptions {
   /** Points kept per numeric (or boolean) property. Default 1000. */
@@ -45,15 +49,8 @@ export interface EventCounts {
   readonly untracked: number;
 }
 
-/** Events applied after a reader's cursor (see `eventsAfter`). */
-export interface EventTail {
-  /** Oldest → newest. */
-  readonly events: readonly DssEvent[];
-  /** Events after the cursor that had already left the buffer (the reader fell behind). */
-  readonly skipped: number;
-  /** Pass this to the next `eventsAfter` call. */
-  readonly cursor: number;
-}
+/** Events applied after a reader's cursor (see `eventsAfter`): counted at once, decoded when read, newest first. */
+export type EventTail = JournalTail;
 
 /** What a device-service listing did to the store. */
 export interface LoadResult {
@@ -74,6 +71,8 @@ export interface StoreStats {
   readonly historyAllocated: number;
   readonly events: number;
   readonly deviceEvents: number;
+  /** Bytes allocated for the buffered events' text, shared and per device (outside the JavaScript heap). */
+  readonly eventBytes: number;
   readonly writes: number;
   readonly openWrites: number;
   readonly changeTrackers: number;
@@ -125,7 +124,8 @@ export class DeviceStore {
   private readonly now: () => number;
   private readonly devicesByDsn = new Map<string, DeviceEntry>();
   private sortedDevices: DeviceEntry[] | undefined = undefined;
-  private readonly events: RingBuffer<DssEvent>;
+  /** The recent events of every device, as text (see eventJournal.ts); per-device windows point into it. */
+  private readonly events: EventJournal;
   /** Every remembered write by id, in the order begun (a Map iterates in insertion order: oldest first). */
   private readonly writes = new Map<number, WriteEntry>();
   private nextWriteId = 1;
@@ -145,7 +145,7 @@ export class DeviceStore {
       if (value !== undefined) this.limits[name] = checkLimit(name, value);
     }
     this.now = options.now ?? Date.now;
-    this.events = new RingBuffer<DssEvent>(this.limits.eventBufferSize);
+    this.events = new EventJournal(this.limits.eventBufferSize);
     this.mainTracker = this.newTracker();
   }
 
@@ -265,11 +265,12 @@ export class DeviceStore {
     const counts = this.eventCounts;
     counts.total++;
     counts.byType[event.type]++;
-    this.events.push(event);
     const device = this.deviceFor(event);
+    if (device !== undefined && device.events === undefined && this.limits.eventsPerDevice > 0) device.events = new DeviceEvents(this.limits.eventsPerDevice);
+    // The device's window is the record's keeper: when the shared buffer lets go of it, the device may keep it.
+    const id = this.events.push(event, device?.events);
     if (device !== undefined) {
-      if (device.events === undefined && this.limits.eventsPerDevice > 0) device.events = new RingBuffer<DssEvent>(this.limits.eventsPerDevice);
-      device.events?.push(event);
+      device.events?.add(id, event, this.events);
       device.eventCount++;
       if (event.type !== 'unknown') device.lastEvent = event;
       switch (event.type) {
@@ -376,28 +377,34 @@ export class DeviceStore {
     return this.devicesByDsn.get(dsn)?.properties.get(name)?.history;
   }
 
-  /** Up to `limit` of the newest buffered events passing `filter`, oldest → newest. */
-  recentEvents(limit?: number, filter?: (event: DssEvent) => boolean): DssEvent[] {
+  /**
+   * Up to `limit` of the newest buffered events passing `filter`, oldest → newest. Events are kept as text and
+   * decoded again on each read: equal to the events applied, not the same objects.
+   */
+  recentEvents(limit?: number, filter?: EventPredicate): DssEvent[] {
     return this.events.newest(limit ?? this.events.size, filter);
   }
 
-  /** Up to `limit` of a device's newest events, oldest → newest. */
+  /** Events in the shared buffer now (counted, not decoded). */
+  get bufferedEvents(): number {
+    return this.events.size;
+  }
+
+  /** Up to `limit` of a device's newest events, oldest → newest (decoded again, like `recentEvents`). */
   recentEventsOfDevice(dsn: string, limit?: number): DssEvent[] {
-    const ring = this.devicesByDsn.get(dsn)?.events;
-    if (ring !== undefined) return ring.newest(limit ?? ring.size);
-    // No per-device buffer (eventsPerDevice 0, or an untracked device): what the global buffer still holds.
+    const window = this.devicesByDsn.get(dsn)?.events;
+    if (window !== undefined) return window.newest(limit ?? window.size, this.events);
+    // No per-device window (eventsPerDevice 0, or an untracked device): what the shared buffer still holds.
     return this.events.newest(limit ?? (this.limits.eventsPerDevice || this.events.size), (event) => event.dsn === dsn);
   }
 
   /**
    * The events applied after `cursor` (a previous `cursor`, or 0): how the event log appends only what is new
-   * on its own clock, and learns how many it missed if it fell behind the buffer.
+   * on its own clock, and learns how many it missed if it fell behind the buffer. Events passing `filter` are
+   * counted; only those the reader reads are decoded, so showing the newest few of thousands stays cheap.
    */
-  eventsAfter(cursor: number): EventTail {
-    const pushed = this.events.pushed;
-    const firstRetained = pushed - this.events.size;
-    const from = Math.max(Math.min(cursor, pushed), firstRetained);
-    return { events: this.events.newest(pushed - from), skipped: Math.max(0, from - Math.max(cursor, 0)), cursor: pushed };
+  eventsAfter(cursor: number, filter?: EventPredicate): EventTail {
+    return this.events.after(cursor, filter);
   }
 
   /** The last event about a device (any known type), or about one of its properties (datapoint or ack). */
@@ -426,10 +433,12 @@ export class DeviceStore {
     let historyPoints = 0;
     let historyAllocated = 0;
     let deviceEvents = 0;
+    let eventBytes = this.events.allocatedBytes;
     let openWrites = 0;
     for (const device of this.devicesByDsn.values()) {
       properties += device.properties.size;
       deviceEvents += device.events?.size ?? 0;
+      eventBytes += device.events?.allocatedBytes ?? 0;
       for (const property of device.properties.values()) {
         if (property.history !== undefined) {
           historySeries++;
@@ -447,6 +456,7 @@ export class DeviceStore {
       historyAllocated,
       events: this.events.size,
       deviceEvents,
+      eventBytes,
       writes: this.writes.size,
       openWrites,
       changeTrackers: this.trackers.length,

@@ -2,7 +2,20 @@
 // predicate so reading a filtered window of the event buffer does no parsing per event.
 import type { DssEvent } from '../ayla/events';
 
-export type EventPredicate = (event: DssEvent) => boolean;
+/**
+ * What a filter may read of an event: the fields the event buffers keep without decoding the event again (see
+ * eventJournal.ts). Every DssEvent is one; `property` is undefined for events that are not about a property.
+ */
+export interface EventHeader {
+  readonly type: DssEvent['type'];
+  readonly dsn: string;
+  readonly dsns: readonly string[];
+  readonly property?: string | undefined;
+  readonly raw: string;
+  readonly receivedAt: number;
+}
+
+export type EventPredicate = (event: EventHeader) => boolean;
 
 export interface EventCriteria {
   /** Event types to keep (`datapoint`, …, or `unknown`); all when absent or empty. */
@@ -23,7 +36,7 @@ export function eventFilter(criteria: EventCriteria): EventPredicate {
   return (event) => {
     if (types && !types.has(event.type)) return false;
     if (dsn !== undefined && event.dsn !== dsn && !event.dsns.includes(dsn)) return false;
-    if (property !== undefined && (!('property' in event) || event.property !== property)) return false;
+    if (property !== undefined && event.property !== property) return false;
     if (text !== undefined && !event.raw.toLowerCase().includes(text)) return false;
     return true;
   };

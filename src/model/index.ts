@@ -8,6 +8,6 @@ export type { PendingWrite, WriteStatus } from './pendingWrite';
 export { propertyKey, splitPropertyKey } from './changeSet';
 export type { ChangeFeed, Disposable, ModelChanges } from './changeSet';
 export { eventFilter } from './eventFilter';
-export type { EventCriteria, EventPredicate } from './eventFilter';
-export { RingBuffer, TimeSeriesRing } from './ringBuffer';
+export type { EventCriteria, EventHeader, EventPredicate } from './eventFilter';
+export { TimeSeriesRing } from './ringBuffer';
 export type { ReadonlyTimeSeries, SeriesTail, SeriesWindow } from './ringBuffer';

@@ -12,6 +12,8 @@ import { mb } from './support/stats';
 const DEVICES = 100;
 const PROPERTIES = 10;
 const BUDGET_BYTES = 64 * 1024 * 1024;
+/** A history point is a time and a value, two Float64Array slots. */
+const HISTORY_BYTES_PER_POINT = 16;
 
 const DSNS = Array.from({ length: DEVICES }, (_, d) => `AC000W${String(d).padStart(9, '0')}`);
 const NAMES = Array.from({ length: PROPERTIES }, (_, p) => `prop_${p}`);
@@ -44,7 +46,7 @@ function payload(i: number): string {
 interface Retained {
   /** V8 heap (`heapUsed`). */
   heap: number;
-  /** ArrayBuffer backing stores, outside the V8 heap: the histories' Float64Arrays. */
+  /** ArrayBuffer backing stores, outside the V8 heap: the histories' Float64Arrays and the recent events' text. */
   arrayBuffers: number;
 }
 
@@ -68,20 +70,29 @@ runBenchmark(async () => {
   const before = retainedAfterGc(gc);
   const store = new DeviceStore({ ...EXTENSION_STORE_DEFAULTS });
   let atHalf: Retained = { heap: 0, arrayBuffers: 0 };
+  let statsAtHalf = store.stats();
   let undecodable = 0;
   const started = process.hrtime.bigint();
   for (let i = 1; i <= events; i++) {
     const event = decodeEvent(payload(i), start + i);
     if (isDssEvent(event)) store.apply(event);
     else undecodable++;
-    if (i === half) atHalf = minus(retainedAfterGc(gc), before);
+    if (i === half) {
+      atHalf = minus(retainedAfterGc(gc), before);
+      statsAtHalf = store.stats();
+    }
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const end = minus(retainedAfterGc(gc), before);
   const atEnd = end.heap;
   const stats = store.stats();
   if (undecodable > 0 || store.counts.total !== events) throw new Error(`${undecodable} undecodable events; the store applied ${store.counts.total} of ${events}.`);
-  const growth = atEnd / atHalf.heap;
+  // Growth: everything retained except the histories' typed arrays, which grow on demand towards their bound
+  // by design (see the notes); that includes the events' text, kept outside the heap.
+  const bounded = (retained: Retained, historySlots: number): number => retained.heap + retained.arrayBuffers - historySlots * HISTORY_BYTES_PER_POINT;
+  const boundedAtHalf = bounded(atHalf, statsAtHalf.historyAllocated);
+  const boundedAtEnd = bounded(end, stats.historyAllocated);
+  const growth = boundedAtEnd / boundedAtHalf;
   const total = end.heap + end.arrayBuffers;
   return {
     id: 'B2',
@@ -99,27 +110,27 @@ runBenchmark(async () => {
       },
       {
         id: 'B2·growth',
-        what: `memory: heap at ${events / 1e6}M ÷ heap at ${half / 1e6}M events`,
-        measured: mb(atEnd),
-        baseline: `${mb(atHalf.heap)} at ${half / 1e6}M`,
+        what: `memory: retained at ${events / 1e6}M ÷ at ${half / 1e6}M events (heap + array buffers, less the histories' growth by design)`,
+        measured: mb(boundedAtEnd),
+        baseline: `${mb(boundedAtHalf)} at ${half / 1e6}M`,
         ratio: growth,
         budget: 'within 5% (ratio ≤ 1.05)',
         pass: Math.abs(growth - 1) <= 0.05,
       },
       {
         id: 'B2·total',
-        what: `memory: heap + typed arrays (the histories, outside the V8 heap) after ${events / 1e6}M events`,
+        what: `memory: heap + array buffers (histories and recent events' text, outside the V8 heap) after ${events / 1e6}M events`,
         measured: mb(total),
         baseline: `${mb(atHalf.heap + atHalf.arrayBuffers)} at ${half / 1e6}M`,
         ratio: null,
-        budget: '≤ 64 MB (information: the budget is on the heap)',
-        pass: null,
+        budget: '≤ 64 MB (everything the store retains)',
+        pass: total <= BUDGET_BYTES,
         values: { totalBytes: total },
       },
     ],
     notes: [
       `B2: events decoded from wire JSON by decodeEvent and applied to one DeviceStore (history ${EXTENSION_STORE_DEFAULTS.historySize} points per numeric property, ${EXTENSION_STORE_DEFAULTS.eventBufferSize} recent events, ${EXTENSION_STORE_DEFAULTS.eventsPerDevice} per device: the extension's defaults); heapUsed after two full GCs, minus the same before the store existed.`,
-      `B2: the histories' typed arrays live outside the V8 heap (process.memoryUsage().arrayBuffers): ${mb(atHalf.arrayBuffers)} at ${half / 1e6}M, ${mb(end.arrayBuffers)} at ${events / 1e6}M. They grow on demand (doubling) up to ${EXTENSION_STORE_DEFAULTS.historySize} points per property; with 800 numeric properties sharing the datapoints they are not full before ≈${((EXTENSION_STORE_DEFAULTS.historySize * DEVICES * PROPERTIES) / 0.96 / 1e6).toFixed(2)}M events, so that part grows from 500k to 1M by design, towards its bound (800 × ${EXTENSION_STORE_DEFAULTS.historySize} points × 16 bytes = ${mb(800 * EXTENSION_STORE_DEFAULTS.historySize * 16)}).`,
+      `B2: the recent events are kept as UTF-8 text in reused byte arrays (${mb(stats.eventBytes)} allocated), and the histories in typed arrays, both outside the V8 heap (process.memoryUsage().arrayBuffers): ${mb(atHalf.arrayBuffers)} at ${half / 1e6}M, ${mb(end.arrayBuffers)} at ${events / 1e6}M; the B2·total row holds the budget to heap and array buffers together. The histories grow on demand (doubling) up to ${EXTENSION_STORE_DEFAULTS.historySize} points per property; with 800 numeric properties sharing the datapoints they are not full before ≈${((EXTENSION_STORE_DEFAULTS.historySize * DEVICES * PROPERTIES) / 0.96 / 1e6).toFixed(2)}M events, so that part grows from 500k to 1M by design, towards its bound (800 × ${EXTENSION_STORE_DEFAULTS.historySize} points × 16 bytes = ${mb(800 * EXTENSION_STORE_DEFAULTS.historySize * 16)}).`,
       `B2: at the end the store holds ${stats.devices} devices, ${stats.properties} properties, ${stats.historySeries} histories (${stats.historyPoints} points), ${stats.events} recent events; ${(events / seconds / 1000).toFixed(0)}k events/s decoded and applied.`,
     ],
     details: { events, before, atHalf, end, stats },

@@ -113,8 +113,8 @@ export class ViewSinks implements Disposable {
     this.stats.logFlushes++;
     const tail = this.store.eventsAfter(this.logCursor);
     this.logCursor = tail.cursor;
-    if (tail.events.length === 0 && tail.skipped === 0) return;
-    const batch = formatBatch({ events: tail.events, lost: tail.skipped }, { format: 'summary', maxChars: MAX_BATCH_CHARS });
+    if (tail.total === 0 && tail.skipped === 0) return;
+    const batch = formatBatch({ events: tail, lost: tail.skipped }, { format: 'summary', maxChars: MAX_BATCH_CHARS });
     this.stats.logEventsShown += batch.shown;
     this.stats.logChars += batch.text.length;
   }

@@ -4,6 +4,7 @@ import { strict as assert } from 'node:assert';
 import { decodeEvent, isDssEvent } from '../../../src/ayla/decode';
 import type { DssEvent, UndecodableFrame } from '../../../src/ayla/events';
 import { registerSecret, forgetSecret } from '../../../src/ayla/redact';
+import { DeviceStore } from '../../../src/model/deviceStore';
 import { eventFilter } from '../../../src/model/eventFilter';
 import {
   MAX_EVENT_CHARS,
@@ -11,6 +12,7 @@ import {
   formatEvent,
   formatUndecodable,
   localTimestamp,
+  newestFirst,
   shorten,
   valueText,
 } from '../../../src/extension/eventLines';
@@ -169,14 +171,14 @@ describe('extension: event lines (the events channel text)', () => {
 
     it('shows every event when they fit, in order, as one text', () => {
       const input = events(5);
-      const batch = formatBatch({ events: input }, { format: 'raw', maxChars: 100_000 });
+      const batch = formatBatch({ events: newestFirst(input) }, { format: 'raw', maxChars: 100_000 });
       assert.equal(batch.text, input.map((e) => `${e.raw}\n`).join(''));
       assert.deepEqual({ shown: batch.shown, skipped: batch.skipped, lines: batch.lines }, { shown: 5, skipped: 0, lines: 5 });
     });
 
     it('under a burst: the newest that fit, after one line counting the skipped ones', () => {
       const input = events(50_000);
-      const batch = formatBatch({ events: input }, { format: 'summary', maxChars: 64 * 1024 });
+      const batch = formatBatch({ events: newestFirst(input) }, { format: 'summary', maxChars: 64 * 1024 });
       assert.ok(batch.text.length <= 64 * 1024 + 200, `${batch.text.length} characters`);
       assert.ok(batch.shown > 10 && batch.shown < 1000, `${batch.shown} shown`);
       assert.equal(batch.shown + batch.skipped, 50_000, 'every event is shown or counted');
@@ -187,15 +189,29 @@ describe('extension: event lines (the events channel text)', () => {
       assert.equal(batch.lines, batch.shown + 1);
     });
 
-    it('filters: only matching events are shown or counted as skipped', () => {
+    it('filters (as the event log reads the store): only matching events are shown or counted as skipped', () => {
       const input = [datapointEvent({ dsn: 'A1', property: 'temp' }), connectivityEvent({ dsn: 'A1' }), datapointEvent({ dsn: 'B2', property: 'temp' })];
-      const batch = formatBatch({ events: input }, { format: 'raw', maxChars: 100_000, filter: eventFilter({ types: ['datapoint'], dsn: 'A1' }) });
+      const store = new DeviceStore();
+      for (const event of input) store.apply(event);
+      const tail = store.eventsAfter(0, eventFilter({ types: ['datapoint'], dsn: 'A1' }));
+      const batch = formatBatch({ events: tail, filteredOut: tail.total - tail.matched }, { format: 'raw', maxChars: 100_000 });
       assert.equal(batch.text, `${input[0]!.raw}\n`);
       assert.deepEqual({ shown: batch.shown, skipped: batch.skipped, filteredOut: batch.filteredOut }, { shown: 1, skipped: 0, filteredOut: 2 });
     });
 
+    it('reads only the events it shows (the store decodes each one read)', () => {
+      const input = events(20_000);
+      let reads = 0;
+      const source = newestFirst(input);
+      const counted = { matched: source.matched, newest: (i: number) => (reads++, source.newest(i)) };
+      const batch = formatBatch({ events: counted }, { format: 'summary', maxChars: 16 * 1024 });
+      assert.ok(batch.shown > 10 && batch.shown < 200, `${batch.shown} shown`);
+      assert.equal(batch.shown + batch.skipped, 20_000);
+      assert.ok(reads <= batch.shown + 1, `${reads} events read to show ${batch.shown}`);
+    });
+
     it('says how many events left the buffer before the batch could show them', () => {
-      const batch = formatBatch({ events: events(1), lost: 12 }, { format: 'raw', maxChars: 100_000 });
+      const batch = formatBatch({ events: newestFirst(events(1)), lost: 12 }, { format: 'raw', maxChars: 100_000 });
       assert.match(batch.text, /^… 12 events skipped here \(no longer in memory; Record Events to File keeps every event\)\n/);
       assert.equal(batch.lost, 12);
     });
@@ -203,7 +219,7 @@ describe('extension: event lines (the events channel text)', () => {
     it('merges undecodable frames in arrival order', () => {
       const [a, b] = [datapointEvent({ receivedAt: 1000 }), datapointEvent({ receivedAt: 3000 })];
       const frame: UndecodableFrame = { raw: 'garbage', reason: 'The payload is not JSON.', receivedAt: 2000 };
-      const batch = formatBatch({ events: [a!, b!], undecodable: [frame] }, { format: 'raw', maxChars: 100_000 });
+      const batch = formatBatch({ events: newestFirst([a!, b!]), undecodable: [frame] }, { format: 'raw', maxChars: 100_000 });
       const lines = batch.text.split('\n');
       assert.equal(lines[0], a!.raw);
       assert.match(lines[1]!, /undecodable {2}The payload is not JSON\.: "garbage"$/);
@@ -212,7 +228,7 @@ describe('extension: event lines (the events channel text)', () => {
     });
 
     it('nothing to show: empty text', () => {
-      const batch = formatBatch({ events: [] }, { format: 'summary', maxChars: 1000 });
+      const batch = formatBatch({ events: newestFirst([]) }, { format: 'summary', maxChars: 1000 });
       assert.deepEqual({ text: batch.text, lines: batch.lines }, { text: '', lines: 0 });
     });
   });

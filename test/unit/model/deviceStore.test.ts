@@ -249,7 +249,7 @@ describe('model: DeviceStore', () => {
       assert.equal(store.device(B), undefined, 'no device created');
       assert.equal(store.device(A)?.lastEvent, before, 'no state changed');
       assert.deepEqual(store.recentEvents().map((e) => e.type), ['unknown', 'unknown']);
-      assert.deepEqual(store.recentEventsOfDevice(A), [unknownOfA]);
+      assert.deepEqual(store.recentEventsOfDevice(A).map((e) => e.raw), [unknownOfA.raw]);
       assert.equal(store.recentEventsOfDevice(B).length, 1, 'found in the global buffer');
       assert.equal(store.counts.byType.unknown, 2);
     });

@@ -1,0 +1,451 @@
+// Recent events kept for "Pick Event…", export and the event log: a fixed number of them, each stored as the
+// UTF-8 bytes of its raw text in one reused byte array, beside typed columns for what filters read (type,
+// device, property, arrival time), instead of as event objects.
+//
+// Why not a ring of DssEvent objects: at a high rate, every kept event (its object, its raw string, its boxed
+// numbers) outlives the young generation, so the garbage collector copies it, promotes it and marks it again
+// until it leaves the buffer. That was the largest cost of ingesting events (benchmark B1: 0.18 of its ratio).
+// Bytes in a reused array cost one copy per event and nothing for the collector.
+//
+// Reading decodes the text again (`decodeEvent` is deterministic: the same text and arrival time give the same
+// event), so a read returns equal events, not the same objects. Reads are rare (a command; the event log's
+// newest lines, ten times a second); writes are per event. Filters read the columns and decode nothing but the
+// raw text, and only when they ask for it.
+import { decodeEvent, isDssEvent } from '../ayla/decode';
+import type { DssEvent, UnknownDssEvent } from '../ayla/events';
+import type { EventHeader, EventPredicate } from './eventFilter';
+
+/** Record slots allocated at first; they double on demand up to the capacity (most devices send few events). */
+const INITIAL_RECORDS = 16;
+/** Bytes allocated at first (and the unit of growth); they grow on demand to half as much again as the kept texts take. */
+const INITIAL_BYTES = 4096;
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit, so this much room always holds a string of n units. */
+const MAX_BYTES_PER_UNIT = 3;
+
+/**
+ * The events after a reader's cursor (see `EventJournal.after`): counted at once, decoded only when read,
+ * newest first, so a reader that shows the newest few of thousands decodes a few. Read it before more events
+ * arrive: it reads the journal's slots, which new events reuse (a late read throws).
+ */
+export interface JournalTail {
+  /** Events after the cursor, still held, that pass the filter. */
+  readonly matched: number;
+  /** Events after the cursor, still held, whether or not they pass the filter. */
+  readonly total: number;
+  /** Events after the cursor that had already left the journal (the reader fell behind). */
+  readonly skipped: number;
+  /** Pass this to the next `after` call. */
+  readonly cursor: number;
+  /** The `i`-th newest matching event (0 = the newest), decoded; undefined past `matched`. */
+  newest(i: number): DssEvent | undefined;
+  /** Every matching event, oldest → newest (decodes them all). */
+  readonly events: DssEvent[];
+}
+
+/**
+ * Who else wants a record after it leaves the journal (a device's window of recent events): asked when the
+ * record is about to leave, while its slot can still be read and copied.
+ */
+export interface RecordKeeper {
+  wants(id: number): boolean;
+  keep(journal: EventJournal, slot: number): void;
+}
+
+/**
+ * A fixed-capacity FIFO of events stored as text. Every record has an id: by default its position in the
+ * order of pushes (1, 2, 3 …, never reused); a record copied from another journal keeps that journal's id.
+ */
+export class EventJournal {
+  private cap: number;
+  /** Slot of the oldest record. */
+  private start = 0;
+  private count = 0;
+  private pushedTotal = 0;
+  // One slot per record, in parallel arrays. `type`, `dsn`, `dsns` and `property` hold strings (and one-DSN
+  // lists) that the decoder shares between events, so keeping them keeps nothing new.
+  private ids: Float64Array;
+  private receivedAt: Float64Array;
+  private offset: Int32Array;
+  private length: Int32Array;
+  private type: DssEvent['type'][];
+  private dsn: string[];
+  private dsns: (readonly string[])[];
+  private property: (string | undefined)[];
+  private keeper: (RecordKeeper | undefined)[];
+  /** The raw texts, back to back; a record never wraps around the end (the next one starts at 0 instead). */
+  private bytes: Buffer;
+  /** Where the next record's bytes go. */
+  private head = 0;
+  /** Whether the newest records start again from byte 0, below the oldest ones. */
+  private wrapped = false;
+  /** A filter's view of one record (one object, pointed at each record in turn: filters must not keep it). */
+  private readonly header = this.makeHeader();
+
+  constructor(capacity: number) {
+    checkCapacity(capacity);
+    this.cap = capacity;
+    const slots = Math.min(capacity, INITIAL_RECORDS);
+    this.ids = new Float64Array(slots);
+    this.receivedAt = new Float64Array(slots);
+    this.offset = new Int32Array(slots);
+    this.length = new Int32Array(slots);
+    this.type = new Array<DssEvent['type']>(slots).fill('unknown');
+    this.dsn = new Array<string>(slots).fill('');
+    this.dsns = new Array<readonly string[]>(slots).fill(NO_DSNS);
+    this.property = new Array<string | undefined>(slots).fill(undefined);
+    this.keeper = new Array<RecordKeeper | undefined>(slots).fill(undefined);
+    this.bytes = Buffer.alloc(capacity === 0 ? 0 : INITIAL_BYTES);
+  }
+
+  get capacity(): number {
+    return this.cap;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Events pushed since construction (never reset, not even by `clear`): a cursor for readers that poll. */
+  get pushed(): number {
+    return this.pushedTotal;
+  }
+
+  /** Bytes allocated for raw texts (outside the JavaScript heap): for memory statistics. */
+  get allocatedBytes(): number {
+    return this.bytes.length;
+  }
+
+  /**
+   * Keeps `event` (the oldest record leaves when full, offered to its keeper first) and returns its id: the
+   * number of pushes so far, unless `id` gives one (a journal that keeps another's records, in their order).
+   */
+  push(event: DssEvent, keeper?: RecordKeeper, id: number = this.pushedTotal + 1): number {
+    this.pushedTotal++;
+    if (this.cap === 0) return id;
+    const slot = this.reserve();
+    const raw = event.raw;
+    const at = this.place(raw.length * MAX_BYTES_PER_UNIT);
+    const written = raw.length === 0 ? 0 : writeUtf8(this.bytes, raw, at);
+    const property = event.type === 'datapoint' || event.type === 'datapointack' ? event.property : undefined;
+    this.fill(slot, id, event.receivedAt, at, written, event.type, event.dsn, event.dsns, property, keeper);
+    return id;
+  }
+
+  /** Keeps a copy of record `slot` of `from` (its bytes copied as they are), with its id. */
+  pushCopy(from: EventJournal, slot: number): void {
+    this.pushedTotal++;
+    if (this.cap === 0) return;
+    const target = this.reserve();
+    const length = from.length[slot]!;
+    const at = this.place(length);
+    const source = from.offset[slot]!;
+    from.bytes.copy(this.bytes, at, source, source + length);
+    this.fill(target, from.ids[slot]!, from.receivedAt[slot]!, at, length, from.type[slot]!, from.dsn[slot]!, from.dsns[slot]!, from.property[slot], undefined);
+  }
+
+  /** The id of the oldest record held; `pushed + 1` for a journal of consecutive ids when empty. */
+  get firstId(): number {
+    return this.count === 0 ? this.pushedTotal + 1 : this.ids[this.start]!;
+  }
+
+  /** The slot holding record `id`, or -1. Ids ascend from oldest to newest, so this is a binary search. */
+  slotOfId(id: number): number {
+    let low = 0;
+    let high = this.count;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.ids[this.slotOf(mid)]! < id) low = mid + 1;
+      else high = mid;
+    }
+    if (low === this.count) return -1;
+    const slot = this.slotOf(low);
+    return this.ids[slot] === id ? slot : -1;
+  }
+
+  /** The event in `slot`, decoded from its text as it was when it arrived. */
+  eventAt(slot: number): DssEvent {
+    const raw = this.rawAt(slot);
+    const receivedAt = this.receivedAt[slot]!;
+    const event = decodeEvent(raw, receivedAt);
+    if (isDssEvent(event)) return event;
+    // Only an event that did not come from the decoder (built by hand) can fail here: keep what is known.
+    return undecodedEvent(raw, receivedAt, this.dsn[slot]!, this.dsns[slot]!, this.type[slot]!);
+  }
+
+  /** Drops the oldest records whose id is below `id` (they went out of a device's window). */
+  dropBefore(id: number): void {
+    while (this.count > 0 && this.ids[this.start]! < id) this.dropOldest();
+  }
+
+  /**
+   * Up to `limit` of the newest events that pass `filter`, oldest → newest. Walks back from the newest and
+   * stops as soon as it has enough; only the events returned are decoded.
+   */
+  newest(limit: number = this.count, filter?: EventPredicate): DssEvent[] {
+    const out: DssEvent[] = [];
+    for (let i = this.count - 1; i >= 0 && out.length < limit; i--) {
+      const slot = this.slotOf(i);
+      if (filter === undefined || filter(this.headerAt(slot))) out.push(this.eventAt(slot));
+    }
+    return out.reverse();
+  }
+
+  /**
+   * The events pushed after `cursor` (a `pushed` value the reader saw, or 0) that pass `filter`: counted now,
+   * decoded when read (see JournalTail). Events that left before the read count as `skipped`.
+   */
+  after(cursor: number, filter?: EventPredicate): JournalTail {
+    const firstHeld = this.pushedTotal - this.count;
+    const from = Math.max(Math.min(cursor, this.pushedTotal), firstHeld);
+    const slots: number[] = [];
+    for (let i = this.count - 1; i >= from - firstHeld; i--) {
+      const slot = this.slotOf(i);
+      if (filter === undefined || filter(this.headerAt(slot))) slots.push(slot);
+    }
+    const pushedAt = this.pushedTotal;
+    const newest = (i: number): DssEvent | undefined => {
+      if (this.pushedTotal !== pushedAt) throw new Error('EventJournal: a tail was read after more events arrived.');
+      const slot = slots[i];
+      return slot === undefined ? undefined : this.eventAt(slot);
+    };
+    return {
+      matched: slots.length,
+      total: this.pushedTotal - from,
+      skipped: Math.max(0, from - Math.max(cursor, 0)),
+      cursor: this.pushedTotal,
+      newest,
+      get events() {
+        const events: DssEvent[] = [];
+        for (let i = slots.length - 1; i >= 0; i--) events.push(newest(i)!);
+        return events;
+      },
+    };
+  }
+
+  /** Forgets every record (without offering them to their keepers) and gives back the memory. */
+  clear(): void {
+    this.start = 0;
+    this.count = 0;
+    this.head = 0;
+    this.wrapped = false;
+    this.allocate(Math.min(this.cap, INITIAL_RECORDS));
+    this.bytes = Buffer.alloc(this.cap === 0 ? 0 : INITIAL_BYTES);
+  }
+
+  /** Changes the capacity, keeping the newest records that fit (those that leave are offered to their keepers). */
+  resize(capacity: number): void {
+    checkCapacity(capacity);
+    if (capacity === this.cap) return;
+    while (this.count > capacity) this.dropOldest();
+    this.cap = capacity;
+    if (capacity === 0) {
+      this.clear();
+      return;
+    }
+    this.regrow(Math.max(this.count, Math.min(capacity, INITIAL_RECORDS)));
+    this.compact(grownSize(0, 1.5 * this.liveBytes()));
+  }
+
+  // ── Internals ─────────────────────────────────────────────────────────────────────────────────────
+
+  /** Makes room for one more record (evicting the oldest when full) and returns its slot. */
+  private reserve(): number {
+    if (this.count === this.cap) this.dropOldest();
+    else if (this.count === this.ids.length) this.regrow(Math.min(this.cap, this.ids.length * 2));
+    return this.slotOf(this.count);
+  }
+
+  private fill(
+    slot: number, id: number, receivedAt: number, at: number, length: number,
+    type: DssEvent['type'], dsn: string, dsns: readonly string[], property: string | undefined, keeper: RecordKeeper | undefined,
+  ): void {
+    this.ids[slot] = id;
+    this.receivedAt[slot] = receivedAt;
+    this.offset[slot] = at;
+    this.length[slot] = length;
+    this.type[slot] = type;
+    this.dsn[slot] = dsn;
+    this.dsns[slot] = dsns;
+    this.property[slot] = property;
+    this.keeper[slot] = keeper;
+    // At least one byte per record, so two records never start at one offset (`place` relies on it).
+    this.head = at + Math.max(length, 1);
+    this.count++;
+  }
+
+  private headerAt(slot: number): EventHeader {
+    this.header.slot = slot;
+    return this.header;
+  }
+
+  /** The slot of logical index `i` (0 = oldest). */
+  private slotOf(i: number): number {
+    const slot = this.start + i;
+    const slots = this.ids.length;
+    return slot >= slots ? slot - slots : slot;
+  }
+
+  private dropOldest(): void {
+    const slot = this.start;
+    const keeper = this.keeper[slot];
+    if (keeper !== undefined) {
+      this.keeper[slot] = undefined;
+      if (keeper.wants(this.ids[slot]!)) keeper.keep(this, slot);
+    }
+    this.start = slot + 1 === this.ids.length ? 0 : slot + 1;
+    this.count--;
+    if (this.count === 0) {
+      this.head = 0;
+      this.wrapped = false;
+    } else if (this.wrapped && this.offset[this.start]! < this.offset[slot]!) {
+      this.wrapped = false; // the oldest record is now one of those that started again from 0
+    }
+  }
+
+  /**
+   * A byte offset where `room` bytes are free: after the newest record, else from the start of the array (when
+   * the oldest record is far enough in), else in a bigger array with the kept records moved to its front.
+   */
+  private place(room: number): number {
+    const need = room > 0 ? room : 1;
+    if (this.count === 0) {
+      this.head = 0;
+      this.wrapped = false;
+      if (this.bytes.length < need) this.bytes = Buffer.alloc(grownSize(this.bytes.length, need));
+      return 0;
+    }
+    const tail = this.offset[this.start]!;
+    if (!this.wrapped) {
+      // Free after the head to the end, and before the oldest record.
+      if (this.bytes.length - this.head >= need) return this.head;
+      if (tail >= need) {
+        this.wrapped = true;
+        return 0;
+      }
+    } else if (tail - this.head >= need) {
+      return this.head; // free between the head and the oldest record
+    }
+    // Half as much again as is needed: then the oldest records are far enough in when the head reaches the
+    // end, and the ring wraps instead of compacting again (a compaction copies every kept record).
+    this.compact(grownSize(this.bytes.length, 1.5 * (this.liveBytes() + need)));
+    return this.head;
+  }
+
+  /** Bytes the kept records take (without the gaps between them). */
+  private liveBytes(): number {
+    let sum = 0;
+    for (let i = 0; i < this.count; i++) sum += Math.max(this.length[this.slotOf(i)]!, 1);
+    return sum;
+  }
+
+  /** Moves the kept records' bytes, oldest first, to the front of a new array of `size` bytes. */
+  private compact(size: number): void {
+    const bytes = Buffer.alloc(size);
+    let head = 0;
+    for (let i = 0; i < this.count; i++) {
+      const slot = this.slotOf(i);
+      const from = this.offset[slot]!;
+      const length = this.length[slot]!;
+      this.bytes.copy(bytes, head, from, from + length);
+      this.offset[slot] = head;
+      head += Math.max(length, 1);
+    }
+    this.bytes = bytes;
+    this.head = head;
+    this.wrapped = false;
+  }
+
+  private allocate(slots: number): void {
+    this.ids = new Float64Array(slots);
+    this.receivedAt = new Float64Array(slots);
+    this.offset = new Int32Array(slots);
+    this.length = new Int32Array(slots);
+    this.type = new Array<DssEvent['type']>(slots).fill('unknown');
+    this.dsn = new Array<string>(slots).fill('');
+    this.dsns = new Array<readonly string[]>(slots).fill(NO_DSNS);
+    this.property = new Array<string | undefined>(slots).fill(undefined);
+    this.keeper = new Array<RecordKeeper | undefined>(slots).fill(undefined);
+  }
+
+  /** Reallocates the record slots to `slots` (≥ count), the kept records first, in order. */
+  private regrow(slots: number): void {
+    if (slots === this.ids.length && this.start === 0) return;
+    const old = { ids: this.ids, receivedAt: this.receivedAt, offset: this.offset, length: this.length, type: this.type, dsn: this.dsn, dsns: this.dsns, property: this.property, keeper: this.keeper };
+    const at = (i: number): number => this.slotOf(i);
+    const order = Array.from({ length: this.count }, (_, i) => at(i));
+    this.allocate(slots);
+    order.forEach((slot, i) => {
+      this.ids[i] = old.ids[slot]!;
+      this.receivedAt[i] = old.receivedAt[slot]!;
+      this.offset[i] = old.offset[slot]!;
+      this.length[i] = old.length[slot]!;
+      this.type[i] = old.type[slot]!;
+      this.dsn[i] = old.dsn[slot]!;
+      this.dsns[i] = old.dsns[slot]!;
+      this.property[i] = old.property[slot];
+      this.keeper[i] = old.keeper[slot];
+    });
+    this.start = 0;
+  }
+
+  private rawAt(slot: number): string {
+    const from = this.offset[slot]!;
+    return this.bytes.toString('utf8', from, from + this.length[slot]!);
+  }
+
+  /** The filters' view of a record; `raw` is decoded only when a filter reads it. */
+  private makeHeader(): EventHeader & { slot: number } {
+    // An object literal in here, not a class of its own, so its getters can read the private columns.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const journal = this;
+    return {
+      slot: 0,
+      get type() {
+        return journal.type[this.slot]!;
+      },
+      get dsn() {
+        return journal.dsn[this.slot]!;
+      },
+      get dsns() {
+        return journal.dsns[this.slot]!;
+      },
+      get property() {
+        return journal.property[this.slot];
+      },
+      get raw() {
+        return journal.rawAt(this.slot);
+      },
+      get receivedAt() {
+        return journal.receivedAt[this.slot]!;
+      },
+    };
+  }
+}
+
+const NO_DSNS: readonly string[] = Object.freeze([]);
+
+type Utf8Write = (this: Buffer, text: string, offset: number, length: number) => number;
+/**
+ * Node's own UTF-8 writer behind Buffer#write, called directly when it is there (it has been since Node's
+ * first releases): Buffer#write validates its arguments first, which cost more than writing a 500-byte event.
+ */
+const directUtf8Write = (Buffer.prototype as unknown as { utf8Write?: Utf8Write }).utf8Write;
+
+/** Writes `text` as UTF-8 at `offset` (the caller made room for it); returns the bytes written. */
+function writeUtf8(bytes: Buffer, text: string, offset: number): number {
+  return directUtf8Write !== undefined ? directUtf8Write.call(bytes, text, offset, bytes.length - offset) : bytes.write(text, offset);
+}
+
+/** An event whose text does not decode: shown as an unknown event of its recorded type, its text intact. */
+function undecodedEvent(raw: string, receivedAt: number, dsn: string, dsns: readonly string[], type: DssEvent['type']): UnknownDssEvent {
+  return { type: 'unknown', eventType: type, seq: undefined, dsn, dsns, oemId: undefined, oemModel: undefined, metadata: {}, body: {}, raw, receivedAt };
+}
+
+/** At least `size` and `need`, in whole pages of INITIAL_BYTES. */
+function grownSize(size: number, need: number): number {
+  return Math.ceil(Math.max(size, need, INITIAL_BYTES) / INITIAL_BYTES) * INITIAL_BYTES;
+}
+
+function checkCapacity(capacity: number): void {
+  if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`Event buffer capacity must be a whole number ≥ 0, not ${capacity}`);
+}
