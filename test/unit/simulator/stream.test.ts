@@ -188,12 +188,13 @@ describe('simulator: the stream', function () {
   describe('replay', () => {
     it('replays from seq_start then continues live, with no gap or duplicate across a disconnect while events flow', async () => {
       const s = await createSubscription(sim.url, token, { subscription_type: 'datapoint' });
+      // Connected before the first event: a client without seq_start gets only what happens after it connects.
+      const first = await stream(s.stream_key);
       let value = 0;
       const timer = setInterval(() => {
         for (let i = 0; i < 5; i++) sim.devices.emitDatapoint(dsns[value % 3]!, 'counter', ++value);
       }, 5);
       try {
-        const first = await stream(s.stream_key);
         await first.waitForEvents(30);
         await first.close();
         const lastSeen = seqs(first.events).at(-1)!;
