@@ -96,18 +96,25 @@ export function decimate(points: PointArrays, xMin: number, xMax: number, column
   const span = xMax - xMin;
   const scale = span > 0 ? cols / span : 0;
   const last = cols - 1;
+  // A point's column is floor((t - xMin) × scale). Rather than compute it for every point, the loop compares
+  // each time with a bound a little before the next column's start, and computes the column only from there:
+  // the same columns, for about half the work. The slack covers the rounding of the bound (many ulps of the
+  // times' magnitude); with columns narrower than that, every point is simply computed.
+  const slack = Math.max(0.01 / scale, 64 * Number.EPSILON * (Math.abs(xMin) + Math.abs(span)));
   let i = first;
   while (i < end) {
     const column = Math.min(last, Math.floor(((times[i] as number) - xMin) * scale));
+    const bound = column < last && scale > 0 ? xMin + (column + 1) / scale - slack : Infinity;
     let minIdx = -1;
     let maxIdx = -1;
     let minV = Infinity;
     let maxV = -Infinity;
     for (; i < end; i++) {
       // Times never decrease: the first point of a later column ends this one (the last column takes the rest).
-      if (column < last && Math.floor(((times[i] as number) - xMin) * scale) > column) break;
+      const t = times[i] as number;
+      if (t >= bound && Math.floor((t - xMin) * scale) > column) break;
       const v = values[i] as number;
-      if (!(v === v) || v === Infinity || v === -Infinity) continue; // not a finite number: takes no part
+      if (v - v !== 0) continue; // NaN or ±Infinity (v − v is NaN only for those): takes no part
       if (minIdx < 0) {
         minIdx = maxIdx = i;
         minV = maxV = v;
