@@ -61,17 +61,17 @@ export class EventJournal {
   private start = 0;
   private count = 0;
   private pushedTotal = 0;
-  // One slot per record, in parallel arrays. `type`, `dsn`, `dsns` and `property` hold strings (and one-DSN
-  // lists) that the decoder shares between events, so keeping them keeps nothing new.
-  private ids: Float64Array;
-  private receivedAt: Float64Array;
-  private offset: Int32Array;
-  private length: Int32Array;
-  private type: DssEvent['type'][];
-  private dsn: string[];
-  private dsns: (readonly string[])[];
-  private property: (string | undefined)[];
-  private keeper: (RecordKeeper | undefined)[];
+  // One slot per record, in parallel arrays (made by `allocate`). `type`, `dsn`, `dsns` and `property` hold
+  // strings (and one-DSN lists) that the decoder shares between events, so keeping them keeps nothing new.
+  private ids!: Float64Array;
+  private receivedAt!: Float64Array;
+  private offset!: Int32Array;
+  private length!: Int32Array;
+  private type!: DssEvent['type'][];
+  private dsn!: string[];
+  private dsns!: (readonly string[])[];
+  private property!: (string | undefined)[];
+  private keeper!: (RecordKeeper | undefined)[];
   /** The raw texts, back to back; a record never wraps around the end (the next one starts at 0 instead). */
   private bytes: Buffer;
   /** Where the next record's bytes go. */
@@ -84,16 +84,7 @@ export class EventJournal {
   constructor(capacity: number) {
     checkCapacity(capacity);
     this.cap = capacity;
-    const slots = Math.min(capacity, INITIAL_RECORDS);
-    this.ids = new Float64Array(slots);
-    this.receivedAt = new Float64Array(slots);
-    this.offset = new Int32Array(slots);
-    this.length = new Int32Array(slots);
-    this.type = new Array<DssEvent['type']>(slots).fill('unknown');
-    this.dsn = new Array<string>(slots).fill('');
-    this.dsns = new Array<readonly string[]>(slots).fill(NO_DSNS);
-    this.property = new Array<string | undefined>(slots).fill(undefined);
-    this.keeper = new Array<RecordKeeper | undefined>(slots).fill(undefined);
+    this.allocate(Math.min(capacity, INITIAL_RECORDS));
     this.bytes = Buffer.alloc(capacity === 0 ? 0 : INITIAL_BYTES);
   }
 
@@ -141,11 +132,6 @@ export class EventJournal {
     const source = from.offset[slot]!;
     from.bytes.copy(this.bytes, at, source, source + length);
     this.fill(target, from.ids[slot]!, from.receivedAt[slot]!, at, length, from.type[slot]!, from.dsn[slot]!, from.dsns[slot]!, from.property[slot], undefined);
-  }
-
-  /** The id of the oldest record held; `pushed + 1` for a journal of consecutive ids when empty. */
-  get firstId(): number {
-    return this.count === 0 ? this.pushedTotal + 1 : this.ids[this.start]!;
   }
 
   /** The slot holding record `id`, or -1. Ids ascend from oldest to newest, so this is a binary search. */
