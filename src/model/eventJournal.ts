@@ -317,24 +317,44 @@ export class EventJournal {
     return this.head;
   }
 
-  /** Bytes the kept records take (without the gaps between them). */
-  private liveBytes(): number {
-    let sum = 0;
-    for (let i = 0; i < this.count; i++) sum += Math.max(this.length[this.slotOf(i)]!, 1);
-    return sum;
+  /**
+   * Where the kept records lie: back to back from the oldest one's offset up to `upperEnd`, and, when wrapped,
+   * from 0 up to the head as well, starting with record `firstLower` (logical index; `count` when not wrapped).
+   */
+  private runs(): { upperEnd: number; firstLower: number } {
+    if (!this.wrapped) return { upperEnd: this.head, firstLower: this.count };
+    const tail = this.offset[this.start]!;
+    let firstLower = 1;
+    while (firstLower < this.count && this.offset[this.slotOf(firstLower)]! >= tail) firstLower++;
+    const lastUpper = this.slotOf(firstLower - 1);
+    return { upperEnd: this.offset[lastUpper]! + Math.max(this.length[lastUpper]!, 1), firstLower };
   }
 
-  /** Moves the kept records' bytes, oldest first, to the front of a new array of `size` bytes. */
+  /** Bytes the kept records take (without the gap a wrap leaves at the end). */
+  private liveBytes(): number {
+    if (this.count === 0) return 0;
+    const { upperEnd } = this.runs();
+    return upperEnd - this.offset[this.start]! + (this.wrapped ? this.head : 0);
+  }
+
+  /**
+   * Moves the kept records' bytes, oldest first, to the front of a new array of `size` bytes: one copy per run
+   * (two at most), so growing a journal of thousands of events is a couple of memory copies, not a pause.
+   */
   private compact(size: number): void {
     const bytes = Buffer.alloc(size);
     let head = 0;
-    for (let i = 0; i < this.count; i++) {
-      const slot = this.slotOf(i);
-      const from = this.offset[slot]!;
-      const length = this.length[slot]!;
-      this.bytes.copy(bytes, head, from, from + length);
-      this.offset[slot] = head;
-      head += Math.max(length, 1);
+    if (this.count > 0) {
+      const tail = this.offset[this.start]!;
+      const { upperEnd, firstLower } = this.runs();
+      this.bytes.copy(bytes, 0, tail, upperEnd);
+      const shift = upperEnd - tail;
+      if (this.wrapped) this.bytes.copy(bytes, shift, 0, this.head);
+      for (let i = 0; i < this.count; i++) {
+        const slot = this.slotOf(i);
+        this.offset[slot] = i < firstLower ? this.offset[slot]! - tail : this.offset[slot]! + shift;
+      }
+      head = this.wrapped ? shift + this.head : shift;
     }
     this.bytes = bytes;
     this.head = head;

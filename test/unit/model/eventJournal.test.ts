@@ -51,10 +51,20 @@ describe('model: event buffers as text (EventJournal, DeviceEvents)', () => {
       const event = withText(text);
       pushed.push(event);
       journal.push(event);
-      if (i % 97 === 0) assert.deepEqual(journal.newest().map((e) => e.raw), pushed.slice(-64).map((e) => e.raw), `after ${i + 1} events`);
+      // Now and then a resize, which moves every kept text into a new array: in whatever state the ring is.
+      if (i % 89 === 0) {
+        journal.resize(65);
+        journal.resize(64);
+      }
+      if (i % 97 === 0 || i % 89 === 0) assert.deepEqual(journal.newest().map((e) => e.raw), pushed.slice(-64).map((e) => e.raw), `after ${i + 1} events`);
     }
     assert.deepEqual(journal.newest().map((e) => e.raw), pushed.slice(-64).map((e) => e.raw));
     assert.equal(journal.pushed, 3000);
+    // Resizing moves the kept texts into a new array (wrapped or not): still every byte.
+    for (const capacity of [40, 200, 7]) {
+      journal.resize(capacity);
+      assert.deepEqual(journal.newest().map((e) => e.raw), pushed.slice(-Math.min(capacity, 40)).map((e) => e.raw), `resized to ${capacity}`);
+    }
   });
 
   it('stays bounded in memory however many events pass through', () => {
