@@ -183,26 +183,33 @@ export class EventJournal {
   after(cursor: number, filter?: EventPredicate): JournalTail {
     const firstHeld = this.pushedTotal - this.count;
     const from = Math.max(Math.min(cursor, this.pushedTotal), firstHeld);
-    const slots: number[] = [];
-    for (let i = this.count - 1; i >= from - firstHeld; i--) {
-      const slot = this.slotOf(i);
-      if (filter === undefined || filter(this.headerAt(slot))) slots.push(slot);
+    const total = this.pushedTotal - from;
+    // With a filter, the slots of the matching events, newest first; without one, every event after the
+    // cursor matches and its slot is computed when read (no list of thousands built ten times a second).
+    let slots: number[] | undefined;
+    if (filter !== undefined) {
+      slots = [];
+      for (let i = this.count - 1; i >= from - firstHeld; i--) {
+        const slot = this.slotOf(i);
+        if (filter(this.headerAt(slot))) slots.push(slot);
+      }
     }
+    const matched = slots?.length ?? total;
     const pushedAt = this.pushedTotal;
     const newest = (i: number): DssEvent | undefined => {
       if (this.pushedTotal !== pushedAt) throw new Error('EventJournal: a tail was read after more events arrived.');
-      const slot = slots[i];
-      return slot === undefined ? undefined : this.eventAt(slot);
+      if (!(i >= 0 && i < matched)) return undefined;
+      return this.eventAt(slots !== undefined ? slots[i]! : this.slotOf(this.count - 1 - i));
     };
     return {
-      matched: slots.length,
-      total: this.pushedTotal - from,
+      matched,
+      total,
       skipped: Math.max(0, from - Math.max(cursor, 0)),
       cursor: this.pushedTotal,
       newest,
       get events() {
         const events: DssEvent[] = [];
-        for (let i = slots.length - 1; i >= 0; i--) events.push(newest(i)!);
+        for (let i = matched - 1; i >= 0; i--) events.push(newest(i)!);
         return events;
       },
     };

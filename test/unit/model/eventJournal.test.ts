@@ -92,6 +92,7 @@ describe('model: event buffers as text (EventJournal, DeviceEvents)', () => {
     const next = journal.after(first.cursor);
     assert.deepEqual({ matched: next.matched, skipped: next.skipped }, { matched: 5, skipped: 2 }, 'seqs 4 and 5 left before the read');
     assert.deepEqual(next.events.map((e) => e.seq), [6, 7, 8, 9, 10]);
+    assert.deepEqual([next.newest(0)?.seq, next.newest(4)?.seq, next.newest(5)], [10, 6, undefined], 'newest first, nothing past the end');
   });
 
   it('filters on what it keeps without decoding: type, device, property, text', () => {
