@@ -384,10 +384,10 @@ export class EventJournal {
   private regrow(slots: number): void {
     if (slots === this.ids.length && this.start === 0) return;
     const old = { ids: this.ids, receivedAt: this.receivedAt, offset: this.offset, length: this.length, type: this.type, dsn: this.dsn, dsns: this.dsns, property: this.property, keeper: this.keeper };
-    const at = (i: number): number => this.slotOf(i);
-    const order = Array.from({ length: this.count }, (_, i) => at(i));
+    const { start, count } = this;
     this.allocate(slots);
-    order.forEach((slot, i) => {
+    for (let i = 0; i < count; i++) {
+      const slot = (start + i) % old.ids.length;
       this.ids[i] = old.ids[slot]!;
       this.receivedAt[i] = old.receivedAt[slot]!;
       this.offset[i] = old.offset[slot]!;
@@ -397,7 +397,7 @@ export class EventJournal {
       this.dsns[i] = old.dsns[slot]!;
       this.property[i] = old.property[slot];
       this.keeper[i] = old.keeper[slot];
-    });
+    }
     this.start = 0;
   }
 
