@@ -10,8 +10,6 @@
 // every 1000th payload. Throughput = N ÷ (socket open → Nth event handled). Repetitions alternate
 // the order of the clients; figures are medians.
 import WebSocket from 'ws';
-import { Emitter } from '../../src/ayla/emitter';
-import type { DssEvent } from '../../src/ayla/events';
 import { DssStream } from '../../src/ayla/stream';
 import { buildStreamUrl } from '../../src/ayla/streamUrl';
 import { DeviceStore } from '../../src/model/deviceStore';
@@ -20,7 +18,7 @@ import { EXTENSION_STORE_DEFAULTS, signInDemo, simulatorHosts } from './support/
 import { SimulatorProcess } from './support/simulatorProcess';
 import { grouped, median, monotonicMs, sleep } from './support/stats';
 import { measureStages, type StageFigure } from './support/ingestStages';
-import { ViewSinks } from './support/viewSinks';
+import { storePipeline, type ViewSinks } from './support/viewSinks';
 
 interface Run {
   eventsPerSecond: number;
@@ -142,13 +140,7 @@ function stageLines(stages: readonly StageFigure[]): string[] {
 async function pipelineClient(stream: string, key: string, n: number, eventBuffers = true): Promise<Run & { sinks: ViewSinks['stats']; storeEvents: number }> {
   // Without event buffers: the same work, but no recent events kept (the ablation that prices keeping them).
   const store = new DeviceStore(eventBuffers ? { ...EXTENSION_STORE_DEFAULTS } : { ...EXTENSION_STORE_DEFAULTS, eventBufferSize: 0, eventsPerDevice: 0 });
-  const sessionEvents = new Emitter<DssEvent>(); // AylaSession.onEvent
-  const explorerEvents = new Emitter<DssEvent>(); // Explorer.onEvent (after the store applied the event)
-  sessionEvents.event((event) => {
-    store.apply(event);
-    explorerEvents.fire(event);
-  });
-  const sinks = new ViewSinks(store, explorerEvents.event);
+  const { sessionEvents, explorerEvents, sinks } = storePipeline(store);
   const dss = new DssStream({ eventType: 'datapoint', url: stream, streamKey: key, renewKey: () => Promise.reject(new Error('no renewal in B1')) });
   dss.onEvent((event) => sessionEvents.fire(event));
   const tally = new Tally();

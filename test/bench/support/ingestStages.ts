@@ -4,14 +4,13 @@
 // cost. The collector's time (PerformanceObserver 'gc' entries) is reported per stage too, because the cost
 // of keeping recent events shows up there, not in any function of ours.
 import { PerformanceObserver } from 'node:perf_hooks';
-import { Emitter } from '../../../src/ayla/emitter';
 import type { DssEvent } from '../../../src/ayla/events';
 import { decodeEvent, isDssEvent } from '../../../src/ayla/decode';
 import { parseFrameBytes } from '../../../src/ayla/frames';
 import { DeviceStore } from '../../../src/model/deviceStore';
 import { EXTENSION_STORE_DEFAULTS } from './ayla';
 import { grouped, median, min, sleep } from './stats';
-import { ViewSinks } from './viewSinks';
+import { storePipeline } from './viewSinks';
 
 export interface StageFigure {
   readonly stage: string;
@@ -77,13 +76,7 @@ const STAGES: readonly Stage[] = [
     adds: "the session's and explorer's event hops and the views' sinks (their timers do not fire within the loop)",
     run: (frames) => {
       const store = new DeviceStore({ ...EXTENSION_STORE_DEFAULTS });
-      const sessionEvents = new Emitter<DssEvent>();
-      const explorerEvents = new Emitter<DssEvent>();
-      sessionEvents.event((event) => {
-        store.apply(event);
-        explorerEvents.fire(event);
-      });
-      const sinks = new ViewSinks(store, explorerEvents.event);
+      const { sessionEvents, sinks } = storePipeline(store);
       for (const frame of frames) sessionEvents.fire(decoded(frame));
       sinks.dispose();
       return store.counts.total;

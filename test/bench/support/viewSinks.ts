@@ -7,7 +7,7 @@
 //         (the worst case); a structural change renders every row.
 //   event log: a Coalescer at 10/s reading the store's event buffer with a cursor and formatting one batch
 //         (formatBatch, `summary` format, MAX_BATCH_CHARS at most per append, as EventLog does).
-import type { Disposable } from '../../../src/ayla/emitter';
+import { Emitter, type Disposable } from '../../../src/ayla/emitter';
 import type { DssEvent } from '../../../src/ayla/events';
 import { Coalescer } from '../../../src/extension/coalescer';
 import { deviceItem, propertyDescription, propertyItem } from '../../../src/extension/deviceTreeItems';
@@ -118,4 +118,24 @@ export class ViewSinks implements Disposable {
     this.stats.logEventsShown += batch.shown;
     this.stats.logChars += batch.text.length;
   }
+}
+
+/** The event hops as AylaSession and Explorer wire them, with the views' sinks on the explorer's events. */
+export interface StorePipeline {
+  /** AylaSession.onEvent: fire each decoded event here. */
+  readonly sessionEvents: Emitter<DssEvent>;
+  /** Explorer.onEvent: fires after the store applied the event. */
+  readonly explorerEvents: Emitter<DssEvent>;
+  readonly sinks: ViewSinks;
+}
+
+/** Wires `store` as the extension does: session event → store.apply → explorer event → the views' sinks. */
+export function storePipeline(store: DeviceStore): StorePipeline {
+  const sessionEvents = new Emitter<DssEvent>();
+  const explorerEvents = new Emitter<DssEvent>();
+  sessionEvents.event((event) => {
+    store.apply(event);
+    explorerEvents.fire(event);
+  });
+  return { sessionEvents, explorerEvents, sinks: new ViewSinks(store, explorerEvents.event) };
 }
