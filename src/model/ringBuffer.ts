@@ -1,6 +1,6 @@
 // The numeric histories' memory bound: a fixed-capacity ring that overwrites its oldest point when full, so a
 // week-long session holds at most `capacity` points per property, however many events arrive. Points live in
-// two Float64Arrays: no object per point, so a history of 1000 points is 16 KB and pushing one allocates
+// one Float64Array: no object per point, so a history of 1000 points is 16 KB and pushing one allocates
 // nothing. (Recent events are bounded the same way in eventJournal.ts.)
 
 function checkCapacity(capacity: number): void {
@@ -44,25 +44,30 @@ export interface ReadonlyTimeSeries {
 const INITIAL_ALLOCATION = 32;
 
 /**
- * A ring of numeric (time, value) points on typed arrays. Times never decrease: a point stamped earlier than
+ * A ring of numeric (time, value) points on a typed array. Times never decrease: a point stamped earlier than
  * the previous one (a local clock step back) takes the previous time, so `since` can binary-search and a chart
  * (uPlot needs sorted x) can use the times as they are.
  */
 export class TimeSeriesRing implements ReadonlyTimeSeries {
   private cap: number;
-  private t: Float64Array;
-  private v: Float64Array;
+  /**
+   * The points, each time beside its value (slot i at 2i and 2i + 1): a push writes one cache line, not one in
+   * each of two arrays — with a history per property, every push lands somewhere the cache has long forgotten.
+   */
+  private points: Float64Array;
+  /** Slots allocated: points.length / 2. */
+  private slots: number;
   private start = 0;
   private count = 0;
   private pushedTotal = 0;
-  /** The newest point's time, kept here so a push never has to read the arrays (a cache miss per event across many properties). */
+  /** The newest point's time, kept here so a push never has to read the array (a cache miss per event across many properties). */
   private newestTime = -Infinity;
 
   constructor(capacity: number) {
     checkCapacity(capacity);
     this.cap = capacity;
-    this.t = new Float64Array(Math.min(capacity, INITIAL_ALLOCATION));
-    this.v = new Float64Array(this.t.length);
+    this.slots = Math.min(capacity, INITIAL_ALLOCATION);
+    this.points = new Float64Array(2 * this.slots);
   }
 
   get capacity(): number {
@@ -79,7 +84,7 @@ export class TimeSeriesRing implements ReadonlyTimeSeries {
 
   /** Slots currently allocated (≤ capacity): for tests and memory statistics. */
   get allocated(): number {
-    return this.t.length;
+    return this.slots;
   }
 
   push(time: number, value: number): void {
@@ -87,25 +92,26 @@ export class TimeSeriesRing implements ReadonlyTimeSeries {
     if (this.cap === 0) return;
     if (this.count > 0 && !(time >= this.newestTime)) time = this.newestTime; // also replaces NaN
     this.newestTime = time;
+    let slot: number;
     if (this.count < this.cap) {
-      if (this.count === this.t.length) this.reallocate(Math.min(this.cap, this.t.length * 2));
-      const slot = (this.start + this.count) % this.t.length;
-      this.t[slot] = time;
-      this.v[slot] = value;
+      if (this.count === this.slots) this.reallocate(Math.min(this.cap, this.slots * 2));
+      slot = this.start + this.count;
+      if (slot >= this.slots) slot -= this.slots;
       this.count++;
-      return;
+    } else {
+      slot = this.start;
+      this.start = slot + 1 === this.slots ? 0 : slot + 1;
     }
-    this.t[this.start] = time;
-    this.v[this.start] = value;
-    this.start = this.start + 1 === this.t.length ? 0 : this.start + 1;
+    this.points[2 * slot] = time;
+    this.points[2 * slot + 1] = value;
   }
 
   timeAt(index: number): number | undefined {
-    return index >= 0 && index < this.count ? this.t[(this.start + index) % this.t.length] : undefined;
+    return index >= 0 && index < this.count ? this.points[2 * this.slotOf(index)] : undefined;
   }
 
   valueAt(index: number): number | undefined {
-    return index >= 0 && index < this.count ? this.v[(this.start + index) % this.v.length] : undefined;
+    return index >= 0 && index < this.count ? this.points[2 * this.slotOf(index) + 1] : undefined;
   }
 
   lastTime(): number | undefined {
@@ -117,11 +123,11 @@ export class TimeSeriesRing implements ReadonlyTimeSeries {
   }
 
   times(): Float64Array {
-    return this.copy(this.t, 0, this.count);
+    return this.copy(0, 0, this.count);
   }
 
   values(): Float64Array {
-    return this.copy(this.v, 0, this.count);
+    return this.copy(1, 0, this.count);
   }
 
   indexAtOrAfter(time: number): number {
@@ -129,7 +135,7 @@ export class TimeSeriesRing implements ReadonlyTimeSeries {
     let high = this.count;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      if ((this.t[(this.start + mid) % this.t.length] as number) < time) low = mid + 1;
+      if ((this.points[2 * this.slotOf(mid)] as number) < time) low = mid + 1;
       else high = mid;
     }
     return low;
@@ -139,7 +145,7 @@ export class TimeSeriesRing implements ReadonlyTimeSeries {
   slice(from = 0, to: number = this.count): SeriesWindow {
     const begin = Math.max(0, Math.min(from, this.count));
     const end = Math.max(begin, Math.min(to, this.count));
-    return { times: this.copy(this.t, begin, end - begin), values: this.copy(this.v, begin, end - begin) };
+    return { times: this.copy(0, begin, end - begin), values: this.copy(1, begin, end - begin) };
   }
 
   /** Points at or after `time` (ms since the epoch). */
@@ -160,8 +166,8 @@ export class TimeSeriesRing implements ReadonlyTimeSeries {
   clear(): void {
     this.start = 0;
     this.count = 0;
-    this.t = new Float64Array(Math.min(this.cap, INITIAL_ALLOCATION));
-    this.v = new Float64Array(this.t.length);
+    this.slots = Math.min(this.cap, INITIAL_ALLOCATION);
+    this.points = new Float64Array(2 * this.slots);
   }
 
   /** Changes the capacity, keeping the newest points that fit. */
@@ -169,37 +175,39 @@ export class TimeSeriesRing implements ReadonlyTimeSeries {
     checkCapacity(capacity);
     if (capacity === this.cap) return;
     const keep = Math.min(this.count, capacity);
-    const times = this.copy(this.t, this.count - keep, keep);
-    const values = this.copy(this.v, this.count - keep, keep);
     this.cap = capacity;
-    const allocation = Math.min(capacity, Math.max(keep, INITIAL_ALLOCATION));
-    this.t = new Float64Array(allocation);
-    this.v = new Float64Array(allocation);
-    this.t.set(times);
-    this.v.set(values);
-    this.start = 0;
-    this.count = keep;
+    this.moveTo(Math.min(capacity, Math.max(keep, INITIAL_ALLOCATION)), this.count - keep, keep);
   }
 
-  /** Grows the arrays (only while not full, so the live points are copied in order to the front). */
-  private reallocate(length: number): void {
-    const times = new Float64Array(length);
-    const values = new Float64Array(length);
-    times.set(this.copy(this.t, 0, this.count));
-    values.set(this.copy(this.v, 0, this.count));
-    this.t = times;
-    this.v = values;
-    this.start = 0;
+  /** Grows the array (only while not full, so the live points are copied in order to the front). */
+  private reallocate(slots: number): void {
+    this.moveTo(slots, 0, this.count);
   }
 
-  /** `length` logical points from logical index `from` of `array`, as a new array in order. */
-  private copy(array: Float64Array, from: number, length: number): Float64Array {
+  /** A new array of `slots` slots holding `length` points from logical index `from`, in order from slot 0. */
+  private moveTo(slots: number, from: number, length: number): void {
+    const points = new Float64Array(2 * slots);
+    for (let i = 0; i < length; i++) {
+      const slot = this.slotOf(from + i);
+      points[2 * i] = this.points[2 * slot]!;
+      points[2 * i + 1] = this.points[2 * slot + 1]!;
+    }
+    this.points = points;
+    this.slots = slots;
+    this.start = 0;
+    this.count = length;
+  }
+
+  /** The slot of logical index `i` (0 = oldest). */
+  private slotOf(i: number): number {
+    const slot = this.start + i;
+    return slot >= this.slots ? slot - this.slots : slot;
+  }
+
+  /** `length` times (`part` 0) or values (`part` 1) from logical index `from`, as a new array in order. */
+  private copy(part: 0 | 1, from: number, length: number): Float64Array {
     const out = new Float64Array(Math.max(0, length));
-    if (length <= 0) return out;
-    const begin = (this.start + from) % array.length;
-    const firstPart = Math.min(length, array.length - begin);
-    out.set(array.subarray(begin, begin + firstPart), 0);
-    if (firstPart < length) out.set(array.subarray(0, length - firstPart), firstPart);
+    for (let i = 0; i < length; i++) out[i] = this.points[2 * this.slotOf(from + i) + part]!;
     return out;
   }
 }
