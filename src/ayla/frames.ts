@@ -2,6 +2,7 @@
 // Split on the FIRST `|` only: payload strings may contain `|`. N is the payload's UTF-8 byte length
 // on the simulator and on every captured frame, but a real server may count characters instead, so a
 // length that matches neither is only flagged, never a reason to drop the frame.
+import { readUtf8 } from './utf8';
 
 /**
  * What the client answers to a `1|Z` heartbeat. Ayla's JavaScript samples answer a bare `Z`, its
@@ -53,19 +54,23 @@ const MAX_PREFIX_DIGITS = 15;
  * parseFrame for a text frame as the socket delivered it (UTF-8 bytes), giving the same result as
  * `parseFrame(bytes.toString('utf8'))` — the hot path of the stream. The payload is decoded from the bytes after
  * the prefix: one flat string, not a slice that keeps the whole frame text alive with every event the store
- * buffers. A `|` byte only ever encodes `|` in UTF-8, so the first one is the first `|` of the text.
+ * buffers. A `|` byte only ever encodes `|` in UTF-8, so the first one is the first `|` of the text. The prefix is
+ * read byte by byte here: Buffer#indexOf is a native call that cost as much as reading the whole payload.
  * Anything but a well-formed prefix goes through parseFrame for its exact reason.
  */
 export function parseFrameBytes(bytes: Buffer): ParsedFrame {
-  const bar = bytes.indexOf(BAR);
-  if (bar < 1 || bar > MAX_PREFIX_DIGITS) return parseFrame(bytes.toString('utf8'));
+  const limit = Math.min(bytes.length, MAX_PREFIX_DIGITS + 1);
   let declaredLength = 0;
-  for (let i = 0; i < bar; i++) {
-    const digit = bytes[i]! - 0x30;
+  let bar = 0;
+  for (; bar < limit; bar++) {
+    const c = bytes[bar]!;
+    if (c === BAR) break;
+    const digit = c - 0x30;
     if (digit < 0 || digit > 9) return parseFrame(bytes.toString('utf8'));
     declaredLength = declaredLength * 10 + digit;
   }
-  const payload = bytes.toString('utf8', bar + 1);
+  if (bar === 0 || bar === limit) return parseFrame(bytes.toString('utf8'));
+  const payload = readUtf8(bytes, bar + 1, bytes.length);
   if (payload === 'Z') return { kind: 'heartbeat' };
   if (payload === 'X') return { kind: 'keepalive' };
   const lengthMismatch = declaredLength !== payload.length && declaredLength !== Buffer.byteLength(payload, 'utf8');
