@@ -39,8 +39,26 @@ function numeric(value: unknown): number | undefined {
 
 /** A sequence number: a non-negative integer, from a number or a string of digits. */
 function sequence(value: unknown): number | undefined {
+  // Every event's seq is a short string of digits: read it here, which costs less than trim() and Number().
+  if (typeof value === 'string') {
+    const n = digits(value);
+    if (n >= 0) return n;
+  }
   const n = numeric(value);
   return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** The number that 1 to 15 ASCII digits spell (15 keep it exact), or -1 for any other text. */
+function digits(text: string): number {
+  const length = text.length;
+  if (length === 0 || length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < length; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
 }
 
 function flag(value: unknown): boolean | undefined {
@@ -66,40 +84,13 @@ function datapointValue(value: unknown, baseType: string | undefined): number | 
   return null;
 }
 
-/**
- * Shares the strings (and one-DSN lists) that repeat from event to event — DSNs, property and display
- * names — so the thousands of events the store keeps point at one copy instead of each holding its own
- * (JSON.parse makes a new string for every value longer than a few characters). A pure cache: cleared
- * when it grows past a bound, so an endless stream of new names cannot make it grow without limit.
- */
-class Interner<T> {
-  private readonly map = new Map<string, T>();
-  constructor(private readonly make: (key: string) => T, private readonly limit = 4096) {}
-  get(key: string): T {
-    let value = this.map.get(key);
-    if (value === undefined) {
-      if (this.map.size >= this.limit) this.map.clear();
-      value = this.make(key);
-      this.map.set(key, value);
-    }
-    return value;
-  }
-}
-
 const NO_DSNS: readonly string[] = Object.freeze([]);
-const oneDsn = new Interner<readonly string[]>((dsn) => Object.freeze([dsn]));
-const names = new Interner<string>((name) => name);
-
-/** A string worth sharing (see Interner); undefined for anything else. */
-function name(value: unknown): string | undefined {
-  return typeof value === 'string' ? names.get(value) : undefined;
-}
 
 /** `metadata.dsn` may be a comma list; falls back to the body's own `dsn` (location, registration). */
 function dsnList(metadata: JsonObject, body: JsonObject | undefined): readonly string[] {
   const source = text(metadata.dsn) ?? text(body?.dsn);
   if (source === undefined || source === '') return NO_DSNS;
-  if (!source.includes(',')) return oneDsn.get(source);
+  if (!source.includes(',')) return [source];
   const dsns = source
     .split(',')
     .map((d) => d.trim())
@@ -154,6 +145,9 @@ function undecodableEvent(parsed: JsonObject, payload: string, reason: string, r
 // truth — and the typed fields the views read; `metadata` and `body` are parsed from `raw` when read (rare:
 // a registration's dates, tests), never cached, so each read is a fresh copy and nothing extra is retained.
 // One class per type gives every event of a type one shape (monomorphic property reads in the store and views).
+// Nothing is interned: the store keeps recent events as text (model/eventJournal.ts), its columns holding the
+// store's own device and property names, so an event's strings die with the event. (Sharing them through a
+// Map cost a quarter of a microsecond per event, as much as all of the store's own bookkeeping.)
 
 /** The parts every event has, decoded once. */
 interface Common {
@@ -222,8 +216,8 @@ abstract class PropertyEvent extends DecodedEvent {
   constructor(common: Common, type: 'datapoint' | 'datapointack', metadata: JsonObject, body: JsonObject) {
     super(common, type);
     const baseType = text(metadata.base_type);
-    this.property = name(metadata.property_name) ?? name(body.name) ?? '';
-    this.displayName = name(metadata.display_name);
+    this.property = text(metadata.property_name) ?? text(body.name) ?? '';
+    this.displayName = text(metadata.display_name);
     this.baseType = baseType;
     this.value = datapointValue(body.value, baseType);
     this.updatedAt = text(body.updated_at);
@@ -309,8 +303,8 @@ export function decodeEvent(payload: string, receivedAt: number): DssEvent | Und
     seq: sequence(parsed.seq),
     dsn: dsns[0] ?? '',
     dsns,
-    oemId: name(metadata.oem_id),
-    oemModel: name(metadata.oem_model),
+    oemId: text(metadata.oem_id),
+    oemModel: text(metadata.oem_model),
     raw: payload,
     receivedAt,
   };

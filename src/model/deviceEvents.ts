@@ -4,7 +4,7 @@
 // flood), its bytes are copied into the device's own small journal first. So each event's text is written once
 // at arrival, and copied again only for devices whose window reaches back further than the shared journal's.
 import type { DssEvent } from '../ayla/events';
-import { EventJournal, type RecordKeeper } from './eventJournal';
+import { EventJournal, type RecordKeeper, type RecordNames } from './eventJournal';
 
 export class DeviceEvents implements RecordKeeper {
   /** Ring of the ids of this device's last `capacity` events, oldest first. */
@@ -32,10 +32,10 @@ export class DeviceEvents implements RecordKeeper {
   }
 
   /**
-   * Records this device's event `id` (what `journal.push(event, this)` returned). A journal that keeps nothing
-   * (capacity 0) cannot hand the event over later, so then the device keeps its text now.
+   * Records this device's event `id` (what `journal.push(event, this, names)` returned). A journal that keeps
+   * nothing (capacity 0) cannot hand the event over later, so then the device keeps its text now.
    */
-  add(id: number, event: DssEvent, journal: EventJournal): void {
+  add(id: number, event: DssEvent, journal: EventJournal, names?: RecordNames): void {
     const capacity = this.ids.length;
     if (capacity === 0) return;
     if (this.count === capacity) {
@@ -45,7 +45,7 @@ export class DeviceEvents implements RecordKeeper {
     const slot = this.start + this.count;
     this.ids[slot >= capacity ? slot - capacity : slot] = id;
     this.count++;
-    if (journal.capacity === 0) this.keptJournal().push(event, undefined, id);
+    if (journal.capacity === 0) this.keptJournal().push(event, undefined, names, id);
     this.kept?.dropBefore(this.ids[this.start]!);
   }
 

@@ -69,7 +69,12 @@ export class DeviceEntry implements DeviceState {
   /** This device's recent events ("Open Recent Events"); created on its first event. */
   events: DeviceEvents | undefined = undefined;
 
-  constructor(readonly dsn: string) {}
+  /** `[dsn]`, made once: what this device's single-DSN events are filed under in the event journal. */
+  readonly dsns: readonly string[];
+
+  constructor(readonly dsn: string) {
+    this.dsns = Object.freeze([dsn]);
+  }
 }
 
 /** A coordinate from the wire: a number, or a string that may carry spaces (`" 44.769500"`); undefined when unreadable. */

@@ -14,7 +14,7 @@ import { WriteEntry, type PendingWrite } from './pendingWrite';
 import { PropertyEntry, applyListedProperty, historyValue, sameValue, text, wireValue, type PropertyState } from './propertyState';
 import { DeviceEvents } from './deviceEvents';
 import type { EventPredicate } from './eventFilter';
-import { EventJournal, type JournalTail } from './eventJournal';
+import { EventJournal, type JournalTail, type RecordNames } from './eventJournal';
 import { TimeSeriesRing, type ReadonlyTimeSeries } from './ringBuffer';
 
 export interface DeviceStoreOptions {
@@ -126,6 +126,8 @@ export class DeviceStore {
   private sortedDevices: DeviceEntry[] | undefined = undefined;
   /** The recent events of every device, as text (see eventJournal.ts); per-device windows point into it. */
   private readonly events: EventJournal;
+  /** See recordNames. */
+  private readonly names: { dsn: string; dsns: readonly string[]; property: string | undefined } = { dsn: '', dsns: [], property: undefined };
   /** Every remembered write by id, in the order begun (a Map iterates in insertion order: oldest first). */
   private readonly writes = new Map<number, WriteEntry>();
   private nextWriteId = 1;
@@ -266,11 +268,13 @@ export class DeviceStore {
     counts.total++;
     counts.byType[event.type]++;
     const device = this.deviceFor(event);
+    const property = device !== undefined && (event.type === 'datapoint' || event.type === 'datapointack') ? this.propertyFor(device, event) : undefined;
     if (device !== undefined && device.events === undefined && this.limits.eventsPerDevice > 0) device.events = new DeviceEvents(this.limits.eventsPerDevice);
     // The device's window is the record's keeper: when the shared buffer lets go of it, the device may keep it.
-    const id = this.events.push(event, device?.events);
+    const names = device !== undefined ? this.recordNames(event, device, property) : undefined;
+    const id = this.events.push(event, device?.events, names);
     if (device !== undefined) {
-      device.events?.add(id, event, this.events);
+      device.events?.add(id, event, this.events, names);
       device.eventCount++;
       if (event.type !== 'unknown') device.lastEvent = event;
       switch (event.type) {
@@ -279,10 +283,10 @@ export class DeviceStore {
           this.markDevice(device.dsn);
           break;
         case 'datapoint':
-          this.applyDatapoint(device, event);
+          if (property !== undefined) this.applyDatapoint(property, event);
           break;
         case 'datapointack':
-          this.applyAck(device, event);
+          if (property !== undefined) this.applyAck(property, event);
           break;
         case 'location':
           applyLocation(device, event);
@@ -575,9 +579,20 @@ export class DeviceStore {
     return property;
   }
 
-  private applyDatapoint(device: DeviceEntry, event: DatapointDssEvent): void {
-    const property = this.propertyFor(device, event);
-    if (property === undefined) return;
+  /**
+   * The store's own strings for what `event` names (equal to the event's): the event journal files the event
+   * under these, so it keeps no strings of each event's own. One scratch object, read by the journal at once.
+   */
+  private recordNames(event: DssEvent, device: DeviceEntry, property: PropertyEntry | undefined): RecordNames {
+    const names = this.names;
+    names.dsn = device.dsn;
+    // A comma list of DSNs is the event's own (rare); one DSN is the device's.
+    names.dsns = event.dsns.length === 1 ? device.dsns : event.dsns;
+    names.property = property !== undefined ? property.name : event.type === 'datapoint' || event.type === 'datapointack' ? event.property : undefined;
+    return names;
+  }
+
+  private applyDatapoint(property: PropertyEntry, event: DatapointDssEvent): void {
     property.value = event.value;
     property.updatedAt = event.updatedAt;
     property.valueReceivedAt = event.receivedAt;
@@ -596,9 +611,7 @@ export class DeviceStore {
     this.markProperty(property.key);
   }
 
-  private applyAck(device: DeviceEntry, event: DatapointAckDssEvent): void {
-    const property = this.propertyFor(device, event);
-    if (property === undefined) return;
+  private applyAck(property: PropertyEntry, event: DatapointAckDssEvent): void {
     property.ackStatus = event.ackStatus;
     property.ackMessage = event.ackMessage;
     property.ackedAt = event.ackedAt;

@@ -13,6 +13,7 @@
 // raw text, and only when they ask for it.
 import { decodeEvent, isDssEvent } from '../ayla/decode';
 import type { DssEvent, UnknownDssEvent } from '../ayla/events';
+import { readUtf8, writeUtf8 } from '../ayla/utf8';
 import type { EventHeader, EventPredicate } from './eventFilter';
 
 /** Record slots allocated at first; they double on demand up to the capacity (most devices send few events). */
@@ -49,6 +50,16 @@ export interface JournalTail {
 export interface RecordKeeper {
   wants(id: number): boolean;
   keep(journal: EventJournal, slot: number): void;
+}
+
+/**
+ * What a record is filed under, for filters: the store passes its own device's and property's strings (one
+ * scratch object, read at once), so the columns share them and keep no strings of each event's own.
+ */
+export interface RecordNames {
+  readonly dsn: string;
+  readonly dsns: readonly string[];
+  readonly property: string | undefined;
 }
 
 /**
@@ -109,16 +120,21 @@ export class EventJournal {
   /**
    * Keeps `event` (the oldest record leaves when full, offered to its keeper first) and returns its id: the
    * number of pushes so far, unless `id` gives one (a journal that keeps another's records, in their order).
+   * `names` (equal to the event's own) are what the record is filed under; without them, the event's own.
    */
-  push(event: DssEvent, keeper?: RecordKeeper, id: number = this.pushedTotal + 1): number {
+  push(event: DssEvent, keeper?: RecordKeeper, names?: RecordNames, id: number = this.pushedTotal + 1): number {
     this.pushedTotal++;
     if (this.cap === 0) return id;
     const slot = this.reserve();
     const raw = event.raw;
     const at = this.place(raw.length * MAX_BYTES_PER_UNIT);
     const written = raw.length === 0 ? 0 : writeUtf8(this.bytes, raw, at);
-    const property = event.type === 'datapoint' || event.type === 'datapointack' ? event.property : undefined;
-    this.fill(slot, id, event.receivedAt, at, written, event.type, event.dsn, event.dsns, property, keeper);
+    if (names !== undefined) {
+      this.fill(slot, id, event.receivedAt, at, written, event.type, names.dsn, names.dsns, names.property, keeper);
+    } else {
+      const property = event.type === 'datapoint' || event.type === 'datapointack' ? event.property : undefined;
+      this.fill(slot, id, event.receivedAt, at, written, event.type, event.dsn, event.dsns, property, keeper);
+    }
     return id;
   }
 
@@ -403,7 +419,7 @@ export class EventJournal {
 
   private rawAt(slot: number): string {
     const from = this.offset[slot]!;
-    return this.bytes.toString('utf8', from, from + this.length[slot]!);
+    return readUtf8(this.bytes, from, from + this.length[slot]!);
   }
 
   /** The filters' view of a record; `raw` is decoded only when a filter reads it. */
@@ -436,22 +452,6 @@ export class EventJournal {
 }
 
 const NO_DSNS: readonly string[] = Object.freeze([]);
-
-/** Node's own UTF-8 writer behind Buffer#write (there since Node's first releases, though not documented). */
-interface NodeBuffer extends Buffer {
-  utf8Write(text: string, offset: number, length: number): number;
-}
-
-/**
- * Buffer#write checks its arguments before it calls Node's UTF-8 writer, and that cost more than writing a
- * 500-byte event; so the writer is called directly, as a method (the fastest call), where it exists.
- */
-const HAS_UTF8_WRITE = typeof (Buffer.prototype as Partial<NodeBuffer>).utf8Write === 'function';
-
-/** Writes `text` as UTF-8 at `offset` (the caller made room for it); returns the bytes written. */
-function writeUtf8(bytes: Buffer, text: string, offset: number): number {
-  return HAS_UTF8_WRITE ? (bytes as NodeBuffer).utf8Write(text, offset, bytes.length - offset) : bytes.write(text, offset);
-}
 
 /** An event whose text does not decode: shown as an unknown event of its recorded type, its text intact. */
 function undecodedEvent(raw: string, receivedAt: number, dsn: string, dsns: readonly string[], type: DssEvent['type']): UnknownDssEvent {

@@ -137,6 +137,12 @@ describe('ayla/decode: decodeEvent', () => {
       assert.equal(seqOf(-1), undefined);
       assert.equal(seqOf(1.5), undefined);
       assert.equal(seqOf(null), undefined);
+      // Strings of digits are read without Number(); every other string goes through it: one answer either way.
+      for (const text of ['007', '123456789012345', '1234567890123456', '9007199254740993', '1e3', '0x1F', '+5', '-0', '4.0', '', ' ', '٣', '12a']) {
+        const n = Number(text);
+        const expected = text.trim() !== '' && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+        assert.equal(seqOf(text), expected, JSON.stringify(text));
+      }
     });
 
     it('reads numbers sent as strings (lat with a leading space, numeric values, ack status)', () => {

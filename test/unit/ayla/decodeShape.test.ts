@@ -78,14 +78,13 @@ describe('ayla/decode: the shape of decoded events', () => {
     assert.deepEqual(unknown.body, { version: '2.0' });
   });
 
-  it('shares one frozen list of a single DSN between the events of that device', () => {
+  it('lists a single DSN as one, and splits a comma list (each event its own list: the store files them under its own)', () => {
     const a = decoded({ seq: '1', metadata: { ...FULL_META, event_type: 'datapoint' }, datapoint: BODIES.datapoint[1] });
-    const b = decoded({ seq: '2', metadata: { ...FULL_META, event_type: 'datapoint' }, datapoint: BODIES.datapoint[1] });
-    assert.equal(a.dsns, b.dsns, 'one frozen one-DSN list');
-    assert.ok(Object.isFrozen(a.dsns));
     assert.deepEqual(a.dsns, ['AC000W000000001']);
     const several = decoded({ metadata: { ...FULL_META, dsn: 'A1, B2,', event_type: 'datapoint' }, datapoint: BODIES.datapoint[1] });
     assert.deepEqual(several.dsns, ['A1', 'B2']);
     assert.equal(several.dsn, 'A1');
+    const none = decoded({ metadata: { ...FULL_META, dsn: ' , ', event_type: 'datapoint' }, datapoint: BODIES.datapoint[1] });
+    assert.deepEqual(none.dsns, []);
   });
 });

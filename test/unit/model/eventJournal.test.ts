@@ -105,6 +105,31 @@ describe('model: event buffers as text (EventJournal, DeviceEvents)', () => {
     assert.deepEqual(store.recentEvents(10, eventFilter({ text: 'offline' })).map((e) => e.type), ['connectivity']);
   });
 
+  it("files kept events under the store's own names: one DSN list per device, not one per event", () => {
+    const store = new DeviceStore({ eventBufferSize: 4, eventsPerDevice: 3 });
+    const applied: DssEvent[] = [];
+    for (let i = 1; i <= 3; i++) applied.push(datapointEvent({ dsn: A, property: 'Temp', value: i, seq: i }));
+    for (let i = 4; i <= 9; i++) applied.push(datapointEvent({ dsn: B, property: 'Temp', value: i, seq: i }));
+    // An event for two devices (metadata.dsn a comma list), decoded as the stream decodes it: filed under A.
+    const both = decodeEvent(datapointEvent({ dsn: A, property: 'Temp', value: 10, seq: 10 }).raw.replace(`"dsn":"${A}"`, `"dsn":"${A},${B}"`), 1);
+    assert.ok(isDssEvent(both) && both.dsn === A && both.dsns.length === 2);
+    applied.push(both);
+    for (const event of applied) store.apply(event);
+    // A filter sees each record's names, newest first; A's first records have left the shared buffer by now.
+    const seen: { dsn: string; dsns: readonly string[]; property: string | undefined }[] = [];
+    store.recentEvents(10, (header) => {
+      seen.push({ dsn: header.dsn, dsns: header.dsns, property: header.property });
+      return true;
+    });
+    assert.deepEqual(seen.map((s) => [s.dsn, [...s.dsns], s.property]), [[A, [A, B], 'Temp'], [B, [B], 'Temp'], [B, [B], 'Temp'], [B, [B], 'Temp']]);
+    const ofB = seen.slice(1);
+    assert.ok(ofB.every((s) => s.dsns === ofB[0]!.dsns), "B's records share one list");
+    assert.ok(ofB.every((s) => applied.every((event) => event.dsns !== s.dsns)), "…the store's, not an event's own");
+    assert.ok(Object.isFrozen(ofB[0]!.dsns));
+    assert.equal(seen[0]!.dsns, applied[9]!.dsns, 'a list of several DSNs is the event\'s own');
+    assert.deepEqual(store.recentEventsOfDevice(A).map((e) => [e.seq, [...e.dsns]]), [[2, [A]], [3, [A]], [10, [A, B]]], "A's copies decode to its events");
+  });
+
   it('resizes keeping the newest events, and clears', () => {
     const journal = new EventJournal(10);
     for (let i = 1; i <= 10; i++) journal.push(withText(`event ${i}`, i));
