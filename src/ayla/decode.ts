@@ -5,8 +5,9 @@
 // Only a payload that is not JSON, not an object, has no metadata object, or lacks the body its
 // (known) event type needs becomes an UndecodableFrame, with a one-sentence reason.
 //
-// Hot path (one call per event): one JSON.parse, no re-serialisation — `raw` is the payload text — and
-// nothing of the parsed tree is kept (see "The decoded events" below).
+// Hot path (one call per event): one JSON.parse (of less than the payload, see payloadJson.ts), no
+// re-serialisation — `raw` is the payload text — and nothing of the parsed tree is kept (see "The decoded
+// events" below).
 import {
   EVENT_TYPES,
   type ConnectivityDssEvent,
@@ -19,6 +20,7 @@ import {
   type UndecodableFrame,
   type UnknownDssEvent,
 } from './events';
+import { parsePayload } from './payloadJson';
 import type { EventType } from './wireTypes';
 
 function isObject(value: unknown): value is JsonObject {
@@ -285,7 +287,7 @@ class Unknown extends DecodedEvent implements UnknownDssEvent {
 export function decodeEvent(payload: string, receivedAt: number): DssEvent | UndecodableFrame {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(payload);
+    parsed = parsePayload(payload);
   } catch {
     return { raw: payload, reason: 'The payload is not JSON.', receivedAt };
   }

@@ -131,7 +131,8 @@ async function captureFrames(stream: string, key: string, count: number): Promis
 /** The breakdown as one line per stage for the notes: µs per event, what the step added, the collector's share. */
 function stageLines(stages: readonly StageFigure[]): string[] {
   return stages.map((stage, i) => {
-    const added = i === 0 ? '' : `, +${(stage.minMicros - stages[i - 1]!.minMicros).toFixed(2)} µs for ${stage.adds}`;
+    const step = i === 0 ? 0 : stage.minMicros - stages[i - 1]!.minMicros;
+    const added = i === 0 ? '' : `, ${step < 0 ? '−' : '+'}${Math.abs(step).toFixed(2)} µs for ${stage.adds}`;
     return `B1 stages: ${stage.stage} ${stage.minMicros.toFixed(2)} µs/event (median ${stage.medianMicros.toFixed(2)}; GC ${stage.gcMicros.toFixed(2)})${added}.`;
   });
 }
