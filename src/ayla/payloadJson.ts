@@ -1,4 +1,4 @@
-// JSON.parse for DSS payloads, parsing each device's metadata once instead of once per event.
+// JSON.parse for DSS payloads, parsing each property's metadata text once instead of once per event.
 //
 // A datapoint payload is `{"seq":"<n>","metadata":{…},"datapoint":{…}}`, and its metadata object (OEM, DSN,
 // property, base type: about 40 % of the text) is the same text in every event of one property. So the payload
