@@ -337,7 +337,7 @@ export class ChartApp {
     const { x, ys, counts } = align(drawn);
     this.view.setData(x, ys, min, max, counts);
     this.updateLegendValues();
-    this.overlay.textContent =
+    const overlay =
       this.entries.length === 0
         ? 'No properties charted — use Add Series…'
         : this.entries.every((e) => e.buffer.length === 0)
@@ -345,7 +345,9 @@ export class ChartApp {
           : inside === 0 && !this.entries.some((e) => !e.hidden && e.info.shape === 'step' && this.shown(e).times.length > 0)
             ? 'No datapoints in this time range'
             : '';
-    this.overlay.hidden = this.overlay.textContent === '';
+    // Written only when it changes: a write, even of the same text, costs the page a restyle and repaint.
+    if (this.overlay.textContent !== overlay) this.overlay.textContent = overlay;
+    if (this.overlay.hidden !== (overlay === '')) this.overlay.hidden = overlay === '';
 
     this.stats.draws++;
     this.stats.pointsDrawn = drawnPoints;

@@ -60,19 +60,23 @@ export class Toolbar {
     parent.appendChild(this.element);
   }
 
+  // These run on every redraw: each writes to the DOM only what changed, because any write (even of the same
+  // value) makes the page recompute styles and repaint, which costs frames while points stream in (B4).
+
   setWindow(window: TimeWindow): void {
-    this.windowSelect.value = window;
+    if (this.windowSelect.value !== window) this.windowSelect.value = window;
   }
 
   setFollowing(following: boolean): void {
-    this.followButton.setAttribute('aria-pressed', String(following));
+    setAttribute(this.followButton, 'aria-pressed', String(following));
     this.followButton.classList.toggle('on', following);
   }
 
   /** Pause state, the status text ("Paused · 1 234 new points", "Live", "Zoomed"). */
   setState(paused: boolean, following: boolean, newPoints: number): void {
-    this.pauseButton.textContent = paused ? 'Resume' : 'Pause';
-    this.pauseButton.setAttribute('aria-pressed', String(paused));
+    const label = paused ? 'Resume' : 'Pause';
+    if (this.pauseButton.textContent !== label) this.pauseButton.textContent = label;
+    setAttribute(this.pauseButton, 'aria-pressed', String(paused));
     this.pauseButton.classList.toggle('on', paused);
     const text = paused
       ? `Paused · ${formatCount(newPoints)} new point${newPoints === 1 ? '' : 's'}`
@@ -83,4 +87,8 @@ export class Toolbar {
     this.status.classList.toggle('paused', paused);
     this.status.classList.toggle('live', !paused && following);
   }
+}
+
+function setAttribute(element: HTMLElement, name: string, value: string): void {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
 }
