@@ -103,7 +103,7 @@ export class ChartView {
         ...series.map(
           (s): uPlot.Series => ({
             stroke: s.color,
-            width: 1.5,
+            width: 1,
             scale: s.boolean ? 'b' : 'y',
             spanGaps: true,
             paths: s.step ? uPlot.paths.stepped?.({ align: 1 }) : uPlot.paths.linear?.(),
