@@ -345,7 +345,7 @@ export class ChartApp {
           : inside === 0 && !this.entries.some((e) => !e.hidden && e.info.shape === 'step' && this.shown(e).times.length > 0)
             ? 'No datapoints in this time range'
             : '';
-    // Written only when it changes: a write, even of the same text, costs the page a restyle and repaint.
+    // Written only when it changes (this runs on every redraw): a write, even of the same text, invalidates its style.
     if (this.overlay.textContent !== overlay) this.overlay.textContent = overlay;
     if (this.overlay.hidden !== (overlay === '')) this.overlay.hidden = overlay === '';
 

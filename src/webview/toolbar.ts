@@ -60,8 +60,8 @@ export class Toolbar {
     parent.appendChild(this.element);
   }
 
-  // These run on every redraw: each writes to the DOM only what changed, because any write (even of the same
-  // value) makes the page recompute styles and repaint, which costs frames while points stream in (B4).
+  // These run on every redraw: each writes to the DOM only what changed, since a write, even of the same value,
+  // invalidates the element's style for the next frame.
 
   setWindow(window: TimeWindow): void {
     if (this.windowSelect.value !== window) this.windowSelect.value = window;
