@@ -12,8 +12,9 @@ import { ChangeTracker, splitPropertyKey, type ChangeFeed, type Disposable, type
 import { DeviceEntry, applyConnectivity, applyListedDevice, applyLocation, applyRegistration, type DeviceState } from './deviceState';
 import { WriteEntry, type PendingWrite } from './pendingWrite';
 import { PropertyEntry, applyListedProperty, historyValue, sameValue, text, wireValue, type PropertyState } from './propertyState';
+import { wholeCount } from './count';
 import { DeviceEvents } from './deviceEvents';
-import type { EventPredicate } from './eventFilter';
+import { propertyNameOf, type EventPredicate } from './eventFilter';
 import { EventJournal, type JournalTail, type RecordNames } from './eventJournal';
 import { TimeSeriesRing, type ReadonlyTimeSeries } from './ringBuffer';
 
@@ -115,8 +116,7 @@ function ackConfirms(event: DatapointAckDssEvent, write: WriteEntry): boolean {
 }
 
 function checkLimit(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) throw new RangeError(`DeviceStore option ${name} must be a whole number ≥ 0, not ${value}`);
-  return value;
+  return wholeCount(`DeviceStore option ${name}`, value);
 }
 
 export class DeviceStore {
@@ -588,7 +588,7 @@ export class DeviceStore {
     names.dsn = device.dsn;
     // A comma list of DSNs is the event's own (rare); one DSN is the device's.
     names.dsns = event.dsns.length === 1 ? device.dsns : event.dsns;
-    names.property = property !== undefined ? property.name : event.type === 'datapoint' || event.type === 'datapointack' ? event.property : undefined;
+    names.property = property !== undefined ? property.name : propertyNameOf(event);
     return names;
   }
 

@@ -17,6 +17,11 @@ export interface EventHeader {
 
 export type EventPredicate = (event: EventHeader) => boolean;
 
+/** The property an event is about (datapoints and acks), or undefined: what an EventHeader's `property` holds. */
+export function propertyNameOf(event: DssEvent): string | undefined {
+  return event.type === 'datapoint' || event.type === 'datapointack' ? event.property : undefined;
+}
+
 export interface EventCriteria {
   /** Event types to keep (`datapoint`, …, or `unknown`); all when absent or empty. */
   readonly types?: readonly DssEvent['type'][];

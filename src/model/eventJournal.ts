@@ -14,7 +14,8 @@
 import { decodeEvent, isDssEvent } from '../ayla/decode';
 import type { DssEvent, UnknownDssEvent } from '../ayla/events';
 import { readUtf8, writeUtf8 } from '../ayla/utf8';
-import type { EventHeader, EventPredicate } from './eventFilter';
+import { wholeCount } from './count';
+import { propertyNameOf, type EventHeader, type EventPredicate } from './eventFilter';
 
 /** Record slots allocated at first; they double on demand up to the capacity (most devices send few events). */
 const INITIAL_RECORDS = 16;
@@ -132,8 +133,7 @@ export class EventJournal {
     if (names !== undefined) {
       this.fill(slot, id, event.receivedAt, at, written, event.type, names.dsn, names.dsns, names.property, keeper);
     } else {
-      const property = event.type === 'datapoint' || event.type === 'datapointack' ? event.property : undefined;
-      this.fill(slot, id, event.receivedAt, at, written, event.type, event.dsn, event.dsns, property, keeper);
+      this.fill(slot, id, event.receivedAt, at, written, event.type, event.dsn, event.dsns, propertyNameOf(event), keeper);
     }
     return id;
   }
@@ -464,5 +464,5 @@ function grownSize(size: number, need: number): number {
 }
 
 function checkCapacity(capacity: number): void {
-  if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`Event buffer capacity must be a whole number ≥ 0, not ${capacity}`);
+  wholeCount('Event buffer capacity', capacity);
 }

@@ -2,9 +2,10 @@
 // week-long session holds at most `capacity` points per property, however many events arrive. Points live in
 // one Float64Array: no object per point, so a history of 1000 points is 16 KB and pushing one allocates
 // nothing. (Recent events are bounded the same way in eventJournal.ts.)
+import { wholeCount } from './count';
 
 function checkCapacity(capacity: number): void {
-  if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`Ring buffer capacity must be a whole number ≥ 0, not ${capacity}`);
+  wholeCount('Ring buffer capacity', capacity);
 }
 
 /** A run of points, oldest → newest: `times[i]` (ms since the epoch) goes with `values[i]`. Copies, not views. */

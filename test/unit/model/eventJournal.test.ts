@@ -9,6 +9,7 @@ import { parseFrame } from '../../../src/ayla/frames';
 import { DeviceStore } from '../../../src/model/deviceStore';
 import { EventJournal } from '../../../src/model/eventJournal';
 import { eventFilter } from '../../../src/model/eventFilter';
+import { TimeSeriesRing } from '../../../src/model/ringBuffer';
 import { connectivityEvent, datapointEvent, resetEventFactory } from '../support/eventFactory';
 import { readFixtureFrames } from '../support/fixtureFile';
 import { seededRandom } from '../support/seededRandom';
@@ -128,6 +129,13 @@ describe('model: event buffers as text (EventJournal, DeviceEvents)', () => {
     assert.ok(Object.isFrozen(ofB[0]!.dsns));
     assert.equal(seen[0]!.dsns, applied[9]!.dsns, 'a list of several DSNs is the event\'s own');
     assert.deepEqual(store.recentEventsOfDevice(A).map((e) => [e.seq, [...e.dsns]]), [[2, [A]], [3, [A]], [10, [A, B]]], "A's copies decode to its events");
+  });
+
+  it('refuses a size that is not a whole number ≥ 0, naming what was wrong', () => {
+    assert.throws(() => new EventJournal(-1), { name: 'RangeError', message: 'Event buffer capacity must be a whole number ≥ 0, not -1' });
+    assert.throws(() => new EventJournal(4).resize(2.5), { name: 'RangeError', message: 'Event buffer capacity must be a whole number ≥ 0, not 2.5' });
+    assert.throws(() => new TimeSeriesRing(Number.NaN), { name: 'RangeError', message: 'Ring buffer capacity must be a whole number ≥ 0, not NaN' });
+    assert.throws(() => new DeviceStore({ eventsPerDevice: -3 }), { name: 'RangeError', message: 'DeviceStore option eventsPerDevice must be a whole number ≥ 0, not -3' });
   });
 
   it('resizes keeping the newest events, and clears', () => {
